@@ -1,0 +1,44 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+SHELL   := /bin/bash
+VENV    := .venv
+PY      := $(VENV)/bin/python
+RR      := $(VENV)/bin/readingroom
+STAMP   := $(VENV)/.installed
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO    := demo-corpus/corpus.db
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export OMP_THREAD_LIMIT := 1
+
+.PHONY: demo test setup tesseract clean bench
+
+setup: $(STAMP)
+
+tesseract:
+	@command -v tesseract >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq tesseract-ocr; }
+
+# torch first, pinned to the CPU build: a plain `torch` pulls a multi-GB CUDA build.
+$(STAMP): pyproject.toml | tesseract
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -rf demo-corpus
+	$(RR) --corpus $(DEMO) ingest corpus/sample
+	$(RR) --corpus $(DEMO) search "power and authority to serve warrants of removal" --limit 3
+	$(RR) --corpus $(DEMO) search '"shall not be disclosed"' --mode keyword --limit 3
+	$(RR) --corpus $(DEMO) search "who signed for ICE" --mode semantic --limit 3
+	$(RR) --corpus $(DEMO) entities --type AGENCY --limit 10
+	$(RR) --corpus $(DEMO) report clauses --out demo-corpus/report
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) bench/ingest.py
+
+clean:
+	rm -rf $(VENV) demo-corpus .pytest_cache

@@ -1,0 +1,84 @@
+"""Plain records that flow between the stages: ingest -> nlp -> corpus.
+
+They carry no behaviour beyond small conveniences, so any stage can build them and
+worker processes can pickle them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Page:
+    number: int                      # 1-based
+    text: str
+    method: str = "text"             # text | ocr | text+ocr | unshifted | none
+    ocr_confidence: float | None = None
+    quality: float | None = None     # 0..1, share of words that look like real words
+    redacted_fraction: float | None = None
+
+
+@dataclass
+class Child:
+    """A file found inside another: a zip member or an email attachment."""
+    name: str
+    data: bytes
+
+
+@dataclass
+class Chunk:
+    """The unit of retrieval: a passage of one document."""
+    first_page: int
+    last_page: int
+    char_start: int                  # offset into the first page's text
+    char_end: int                    # offset into the last page's text
+    text: str
+    section: str | None = None
+    id: int | None = None            # assigned by the store
+
+
+@dataclass
+class Mention:
+    type: str                        # AGENCY, PERSON, DATE, LAW, ...
+    text: str                        # surface form as printed
+    canonical: str                   # the entity's canonical name
+    normalized: str | None           # normalised value (ISO date, ...)
+    page: int
+    start: int                       # offsets into the page text
+    end: int
+    chunk_index: int | None = None   # index into Document.chunks
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Document:
+    id: str                          # sha256 of the bytes
+    path: str
+    file_name: str
+    media_type: str
+    pages: list[Page] = field(default_factory=list)
+    title: str | None = None
+    doc_type: str | None = None
+    doc_date: str | None = None      # ISO 8601
+    parent_id: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    children: list[Child] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    agreement: dict[str, Any] | None = None      # MOA facts, when it is one
+    signatories: list[dict[str, Any]] = field(default_factory=list)
+    clauses: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.pages)
+
+
+@dataclass
+class Failure:
+    """A file (or a file inside another) that could not be ingested."""
+    path: str
+    stage: str
+    reason: str
+    document_id: str | None = None

@@ -1,0 +1,112 @@
+"""The corpus schema, in one place. Bump SCHEMA_VERSION when it changes."""
+
+SCHEMA_VERSION = 1
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT
+);
+CREATE TABLE IF NOT EXISTS documents (
+    id          TEXT PRIMARY KEY,               -- sha256 of the bytes
+    parent_id   TEXT,                           -- zip member, email attachment (written before its parent)
+    path        TEXT NOT NULL,
+    file_name   TEXT NOT NULL,
+    media_type  TEXT,
+    title       TEXT,
+    doc_type    TEXT,                           -- moa, email, letter, foia_release, document
+    doc_date    TEXT,                           -- ISO 8601
+    page_count  INTEGER,
+    source_meta TEXT,                           -- JSON
+    ingested_at TEXT
+);
+CREATE INDEX IF NOT EXISTS documents_parent ON documents(parent_id);
+CREATE INDEX IF NOT EXISTS documents_type ON documents(doc_type);
+
+CREATE TABLE IF NOT EXISTS pages (
+    document_id       TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    page_number       INTEGER NOT NULL,
+    text              TEXT NOT NULL,
+    method            TEXT,                     -- text, ocr, text+ocr, unshifted, none
+    ocr_confidence    REAL,
+    quality           REAL,
+    redacted_fraction REAL,
+    PRIMARY KEY (document_id, page_number)
+);
+
+CREATE TABLE IF NOT EXISTS chunks (
+    id          INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    first_page  INTEGER NOT NULL,
+    last_page   INTEGER NOT NULL,
+    char_start  INTEGER NOT NULL,
+    char_end    INTEGER NOT NULL,
+    section     TEXT,
+    text        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_document ON chunks(document_id);
+
+CREATE TABLE IF NOT EXISTS entities (
+    id         INTEGER PRIMARY KEY,
+    type       TEXT NOT NULL,
+    name       TEXT NOT NULL,                   -- canonical name
+    attributes TEXT,                            -- JSON
+    UNIQUE (type, name)
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    id          INTEGER PRIMARY KEY,
+    entity_id   INTEGER NOT NULL REFERENCES entities(id),
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    page_number INTEGER,
+    chunk_id    INTEGER REFERENCES chunks(id) ON DELETE CASCADE,
+    start       INTEGER,
+    end         INTEGER,
+    text        TEXT,
+    normalized  TEXT
+);
+CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_id);
+CREATE INDEX IF NOT EXISTS mentions_document ON mentions(document_id);
+
+CREATE TABLE IF NOT EXISTS agreements (
+    document_id    TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    agency         TEXT,
+    state          TEXT,
+    model          TEXT,                        -- JEM, WSO, TFM
+    signed_date    TEXT,
+    effective_date TEXT,
+    revision_date  TEXT,
+    sections       TEXT,                        -- JSON list of top-level headings as printed
+    facts          TEXT                         -- JSON: anything else worth keeping
+);
+CREATE TABLE IF NOT EXISTS signatories (
+    id           INTEGER PRIMARY KEY,
+    document_id  TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    role         TEXT,                          -- signatory, point_of_contact
+    name         TEXT,
+    title        TEXT,
+    organization TEXT,
+    signed_date  TEXT,
+    page_number  INTEGER
+);
+CREATE TABLE IF NOT EXISTS clauses (
+    id          INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    key         TEXT,                           -- canonical clause key, e.g. wso/training-of-personnel
+    heading     TEXT,                           -- as printed
+    level       INTEGER,                        -- 1 section, 2 subsection, 0 appendix
+    position    INTEGER,
+    page_number INTEGER,
+    text        TEXT
+);
+CREATE INDEX IF NOT EXISTS clauses_document ON clauses(document_id);
+
+CREATE TABLE IF NOT EXISTS ingest_errors (
+    id          INTEGER PRIMARY KEY,
+    path        TEXT NOT NULL,
+    document_id TEXT,
+    stage       TEXT NOT NULL,                  -- read, detect, load, ocr, nlp, store, index
+    message     TEXT NOT NULL,
+    occurred_at TEXT,
+    UNIQUE (path, stage)
+);
+"""

@@ -1,0 +1,227 @@
+"""The corpus store: SQLite through sqlite-utils.
+
+Every write goes through `Corpus`. A document is written whole (document, pages, chunks,
+entities, mentions, agreement facts) in one transaction, or not at all: an interrupted
+ingest never leaves half a document behind.
+"""
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import sqlite_utils
+
+from corpus.records import Document
+from corpus.schema import DDL, SCHEMA_VERSION
+
+DEFAULT_NAME = "readingroom.db"
+FTS_TOKENIZER = "unicode61 remove_diacritics 2"   # no stemming: a quoted phrase means what it says
+
+
+def default_corpus_path() -> Path:
+    """`READINGROOM_CORPUS` if set, else `readingroom.db` in the working directory."""
+    return Path(os.environ.get("READINGROOM_CORPUS") or DEFAULT_NAME)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Corpus:
+    """One corpus: `NAME.db` and `NAME.faiss` beside it."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else default_corpus_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite_utils.Database(self.path)
+        self.conn = self.db.conn
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA busy_timeout=30000")
+        self._ensure_schema()
+
+    @property
+    def vectors_path(self) -> Path:
+        return self.path.with_suffix(".faiss")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Corpus":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- schema and meta ------------------------------------------------------------------
+
+    def _ensure_schema(self) -> None:
+        with self.conn:
+            self.conn.executescript(DDL)
+        if not self.db["chunks_fts"].exists():
+            self.db["chunks"].enable_fts(["text"], tokenize=FTS_TOKENIZER, create_triggers=True)
+        found = self.get_meta("schema_version")
+        if found is None:
+            self.set_meta("schema_version", SCHEMA_VERSION)
+        elif int(found) != SCHEMA_VERSION:
+            raise RuntimeError(
+                f"{self.path}: corpus schema version {found}, this readingroom expects "
+                f"{SCHEMA_VERSION}; re-ingest into a new corpus")
+
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_meta(self, key: str, value: Any) -> None:
+        with self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                              [key, json.dumps(value)])
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def has_document(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is not None
+
+    def add_document(self, doc: Document) -> list[int]:
+        """Write one document whole; returns the new chunk ids. A no-op if it is already here."""
+        with self.conn:   # one transaction
+            if self.has_document(doc.id):
+                return []
+            self.conn.execute(
+                "INSERT INTO documents (id, parent_id, path, file_name, media_type, title, doc_type,"
+                " doc_date, page_count, source_meta, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [doc.id, doc.parent_id, doc.path, doc.file_name, doc.media_type, doc.title,
+                 doc.doc_type, doc.doc_date, len(doc.pages), json.dumps(doc.meta, default=str), _now()])
+            self.conn.executemany(
+                "INSERT INTO pages (document_id, page_number, text, method, ocr_confidence, quality,"
+                " redacted_fraction) VALUES (?,?,?,?,?,?,?)",
+                [(doc.id, p.number, p.text, p.method, p.ocr_confidence, p.quality, p.redacted_fraction)
+                 for p in doc.pages])
+            chunk_ids = []
+            for chunk in doc.chunks:
+                cur = self.conn.execute(
+                    "INSERT INTO chunks (document_id, first_page, last_page, char_start, char_end,"
+                    " section, text) VALUES (?,?,?,?,?,?,?)",
+                    [doc.id, chunk.first_page, chunk.last_page, chunk.char_start, chunk.char_end,
+                     chunk.section, chunk.text])
+                chunk.id = cur.lastrowid
+                chunk_ids.append(chunk.id)
+            for m in doc.mentions:
+                entity_id = self._entity_id(m.type, m.canonical, m.attributes)
+                chunk_id = doc.chunks[m.chunk_index].id if m.chunk_index is not None else None
+                self.conn.execute(
+                    "INSERT INTO mentions (entity_id, document_id, page_number, chunk_id, start, end,"
+                    " text, normalized) VALUES (?,?,?,?,?,?,?,?)",
+                    [entity_id, doc.id, m.page, chunk_id, m.start, m.end, m.text, m.normalized])
+            if doc.agreement:
+                row = dict(doc.agreement, document_id=doc.id)
+                for key in ("sections", "facts"):
+                    if key in row and not isinstance(row[key], str):
+                        row[key] = json.dumps(row[key])
+                self.db["agreements"].insert(row, replace=True)
+            if doc.signatories:
+                self.db["signatories"].insert_all([dict(s, document_id=doc.id) for s in doc.signatories])
+            if doc.clauses:
+                self.db["clauses"].insert_all([dict(c, document_id=doc.id) for c in doc.clauses])
+            self.conn.execute("DELETE FROM ingest_errors WHERE path = ?", [doc.path])
+        return chunk_ids
+
+    def _entity_id(self, type_: str, name: str, attributes: dict | None) -> int:
+        row = self.conn.execute("SELECT id FROM entities WHERE type = ? AND name = ?",
+                                [type_, name]).fetchone()
+        if row:
+            return row[0]
+        cur = self.conn.execute("INSERT INTO entities (type, name, attributes) VALUES (?,?,?)",
+                                [type_, name, json.dumps(attributes or {})])
+        return cur.lastrowid
+
+    def record_error(self, path: str, stage: str, message: str, document_id: str | None = None) -> None:
+        """One row per file and stage: a re-run that fails the same way replaces it."""
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO ingest_errors (path, document_id, stage, message, occurred_at)"
+                " VALUES (?,?,?,?,?)", [path, document_id, stage, message, _now()])
+
+    def remove_document(self, doc_id: str) -> list[int]:
+        """Remove a document, its children and everything derived from them; returns chunk ids."""
+        ids = [doc_id] + [r[0] for r in self.conn.execute(
+            "WITH RECURSIVE kids(id) AS (SELECT id FROM documents WHERE parent_id = ?"
+            " UNION SELECT d.id FROM documents d JOIN kids ON d.parent_id = kids.id) SELECT id FROM kids",
+            [doc_id])]
+        marks = ",".join("?" * len(ids))
+        chunk_ids = [r[0] for r in self.conn.execute(
+            f"SELECT id FROM chunks WHERE document_id IN ({marks})", ids)]
+        with self.conn:
+            for table in ("mentions", "clauses", "signatories", "agreements", "chunks", "pages"):
+                self.conn.execute(f"DELETE FROM {table} WHERE document_id IN ({marks})", ids)
+            self.conn.execute(f"DELETE FROM documents WHERE id IN ({marks})", ids[::-1])
+            self.conn.execute("DELETE FROM entities WHERE id NOT IN (SELECT DISTINCT entity_id FROM mentions)")
+        return chunk_ids
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        cur = self.conn.execute(sql, list(params))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        found = self.rows("SELECT * FROM documents WHERE id = ? OR id LIKE ? ORDER BY id = ? DESC LIMIT 2",
+                          [doc_id, doc_id + "%", doc_id])
+        if len(found) > 1 and found[0]["id"] != doc_id:
+            raise KeyError(f"document id prefix {doc_id!r} is ambiguous")
+        return found[0] if found else None
+
+    def chunk_ids(self) -> list[int]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM chunks ORDER BY id")]
+
+    def chunk_texts(self, ids: list[int]) -> Iterator[tuple[int, str]]:
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            marks = ",".join("?" * len(part))
+            yield from self.conn.execute(f"SELECT id, text FROM chunks WHERE id IN ({marks}) ORDER BY id", part)
+
+    def chunks_with_documents(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.rows(
+            "SELECT c.id AS chunk_id, c.document_id, c.first_page, c.last_page, c.section, c.text,"
+            " d.path, d.file_name, d.title, d.doc_type"
+            f" FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id IN ({marks})", ids)
+        return {r["chunk_id"]: r for r in rows}
+
+    def keyword_search(self, match: str, limit: int, where: str = "", params: Iterable[Any] = ()) -> list[tuple[int, float]]:
+        """BM25 over chunks; returns (chunk id, score) with higher scores better."""
+        sql = ("SELECT chunks.id, -bm25(chunks_fts) AS score FROM chunks_fts"
+               " JOIN chunks ON chunks.id = chunks_fts.rowid"
+               f" WHERE chunks_fts MATCH ? {('AND ' + where) if where else ''}"
+               " ORDER BY bm25(chunks_fts) LIMIT ?")
+        return [(r[0], r[1]) for r in self.conn.execute(sql, [match, *params, limit])]
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for table in ("documents", "pages", "chunks", "entities", "mentions", "agreements", "ingest_errors"):
+            out[table] = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        out["ocr_pages"] = self.conn.execute(
+            "SELECT count(*) FROM pages WHERE method LIKE '%ocr%'").fetchone()[0]
+        return out
+
+    def errors(self) -> list[dict[str, Any]]:
+        return self.rows("SELECT path, stage, message, occurred_at FROM ingest_errors ORDER BY id")
+
+    def entity_counts(self, type_: str | None = None, min_docs: int = 1, limit: int | None = None) -> list[dict[str, Any]]:
+        where, params = ("WHERE e.type = ?", [type_]) if type_ else ("", [])
+        sql = ("SELECT e.id, e.type, e.name, count(m.id) AS mentions,"
+               " count(DISTINCT m.document_id) AS documents FROM entities e"
+               f" JOIN mentions m ON m.entity_id = e.id {where}"
+               " GROUP BY e.id HAVING documents >= ? ORDER BY mentions DESC, documents DESC, e.name")
+        params.append(min_docs)
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return self.rows(sql, params)

@@ -1,0 +1,158 @@
+"""PDF: born-digital, scanned or mixed; portfolios and embedded files become children.
+
+Per page we decide where the text comes from (`--ocr auto`):
+- the text layer, when it reads as words;
+- the text layer with a constant font shift undone, when shifting provably turns it into words;
+- OCR, when there is no text layer, when it is garbage, or when it covers only part of a page
+  that is mostly a scanned image.
+Fill-in forms keep their values in form fields, not in the page text: we put them back where
+they sit on the page.
+"""
+from __future__ import annotations
+
+import pymupdf
+
+from corpus.records import Child, Document, Page
+from ingest.errors import IngestError
+from ingest.loaders.base import Loader
+from ingest.ocr import ocr_page
+from ingest.quality import best_shift, quality, unshift, word_ratio
+from ingest.redaction import page_redacted_fraction
+
+GOOD_QUALITY = 0.6        # share of known words at or above which a text layer is trusted
+MIN_CHARS = 20            # fewer non-space characters than this: no text layer to speak of
+IMAGE_COVERED = 0.5       # a page this much covered by images, with few words, is a scan
+FEW_WORDS = 40
+
+pymupdf.TOOLS.mupdf_display_errors(False)   # we report errors ourselves, once, per file
+
+
+class PdfLoader(Loader):
+    MEDIA_TYPES = ("application/pdf",)
+    EXTENSIONS = (".pdf",)
+
+    def load(self, data: bytes, doc: Document) -> Document:
+        pdf = self._open(data)
+        try:
+            doc.meta.update({k: v for k, v in (pdf.metadata or {}).items() if v})
+            title = (pdf.metadata or {}).get("title", "").strip()
+            doc.title = title if len(title) > 3 else None
+            doc.children.extend(self._embedded_files(pdf))
+            raw = [self._page_text(page) for page in pdf]
+            # one font, one shift: learn it from the whole document's unknown words
+            shift = best_shift("\n".join(raw))
+            for page, text in zip(pdf, raw):
+                doc.pages.append(self._page(page, text, shift))
+        finally:
+            pdf.close()
+        if not doc.pages and not doc.children:
+            raise IngestError("PDF has no pages")
+        return doc
+
+    def _open(self, data: bytes) -> pymupdf.Document:
+        try:
+            pdf = pymupdf.open(stream=data, filetype="pdf")
+        except Exception as err:
+            raise IngestError(f"not a readable PDF ({err})")
+        if pdf.needs_pass:
+            if not self.options.password:
+                raise IngestError("encrypted PDF: it needs a password (use --password)")
+            if not pdf.authenticate(self.options.password):
+                raise IngestError("encrypted PDF: the password given does not open it")
+        if pdf.page_count == 0 and not pdf.embfile_count():
+            raise IngestError("PDF has no pages")
+        try:
+            pdf[0] if pdf.page_count else None
+        except Exception as err:
+            raise IngestError(f"damaged PDF: cannot read its first page ({err})")
+        return pdf
+
+    def _embedded_files(self, pdf: pymupdf.Document) -> list[Child]:
+        children = []
+        for i in range(pdf.embfile_count()):
+            info = pdf.embfile_info(i)
+            name = info.get("filename") or info.get("name") or f"embedded-{i + 1}"
+            children.append(Child(name=name, data=pdf.embfile_get(i)))
+        return children
+
+    def _page_text(self, page: pymupdf.Page) -> str:
+        try:
+            text = page.get_text(sort=False)
+        except Exception as err:
+            raise IngestError(f"cannot read the text of page {page.number + 1} ({err})")
+        fields = _form_values(page)
+        return _merge_form_values(page, fields) if fields else text
+
+    def _page(self, page: pymupdf.Page, text: str, shift: int | None) -> Page:
+        mode = self.options.ocr
+        method, confidence = "text", None
+        if shift is not None:
+            repaired, lines = unshift(text, shift)
+            if lines:
+                text, method = repaired, "unshifted"
+        if mode == "always" or (mode == "auto" and self._needs_ocr(page, text)):
+            result = ocr_page(page, self.options.dpi, self.options.ocr_lang, self.options.max_page_pixels)
+            if mode == "always" or _better(result.text, text):
+                method = "ocr" if not text.strip() else "text+ocr"
+                text, confidence = result.text, result.confidence
+        if not text.strip():
+            method = "none"
+        return Page(number=page.number + 1, text=text, method=method, ocr_confidence=confidence,
+                    quality=quality(text), redacted_fraction=page_redacted_fraction(page))
+
+    def _needs_ocr(self, page: pymupdf.Page, text: str) -> bool:
+        chars = len("".join(text.split()))
+        has_images = bool(page.get_images())
+        if chars < MIN_CHARS:
+            return has_images or bool(page.get_drawings())
+        ratio, words = word_ratio(text)
+        if words >= 5 and ratio < GOOD_QUALITY:
+            return True
+        return words < FEW_WORDS and _image_coverage(page) >= IMAGE_COVERED
+
+
+def _better(ocr_text: str, layer_text: str) -> bool:
+    """Keep OCR when it reads more real words than the text layer it would replace."""
+    ocr_ratio, ocr_words = word_ratio(ocr_text)
+    layer_ratio, layer_words = word_ratio(layer_text)
+    return ocr_ratio * ocr_words > layer_ratio * layer_words
+
+
+def _image_coverage(page: pymupdf.Page) -> float:
+    area = abs(page.rect) or 1
+    covered = 0.0
+    for info in page.get_image_info():
+        covered += abs(pymupdf.Rect(info["bbox"]) & page.rect)
+    return min(1.0, covered / area)
+
+
+def _form_values(page: pymupdf.Page) -> list[tuple[pymupdf.Rect, str]]:
+    """Filled-in form fields and free-text annotations whose text is not on the page already."""
+    found = []
+    for widget in page.widgets() or []:
+        value = widget.field_value
+        if widget.field_type in (pymupdf.PDF_WIDGET_TYPE_TEXT, pymupdf.PDF_WIDGET_TYPE_COMBOBOX) and value:
+            found.append((widget.rect, str(value)))
+    for annot in page.annots() or []:
+        if annot.type[1] == "FreeText" and annot.info.get("content"):
+            found.append((annot.rect, annot.info["content"]))
+    return [(rect, value.strip()) for rect, value in found
+            if value.strip() and value.strip() not in page.get_text(clip=rect)]
+
+
+def _merge_form_values(page: pymupdf.Page, fields: list[tuple[pymupdf.Rect, str]]) -> str:
+    """Rebuild the page's lines from its words plus the form values, in reading order."""
+    items = [(w[0], w[1], w[2], w[3], w[4]) for w in page.get_text("words")]
+    items += [(r.x0, r.y0, r.x1, r.y1, v.replace("\n", " ")) for r, v in fields]
+    items.sort(key=lambda it: ((it[1] + it[3]) / 2, it[0]))
+    lines: list[list[tuple]] = []
+    for item in items:
+        mid = (item[1] + item[3]) / 2
+        if lines:
+            last = lines[-1]
+            top, bottom = min(i[1] for i in last), max(i[3] for i in last)
+            if top <= mid <= bottom:
+                last.append(item)
+                continue
+        lines.append([item])
+    return "\n".join(" ".join(i[4] for i in sorted(line, key=lambda i: i[0])) for line in lines) + "\n"

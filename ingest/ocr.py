@@ -1,0 +1,86 @@
+"""OCR through Tesseract: PyMuPDF renders the page, Tesseract reads it.
+
+We call the `tesseract` program with TSV output rather than PyMuPDF's OCR text page because
+one pass then gives the text, each word's confidence (stored per page) and its box. Each
+Tesseract process runs single-threaded (`OMP_THREAD_LIMIT=1`): on a small machine its OpenMP
+threads fight each other and run ~5x slower; parallelism comes from our worker processes.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+import pymupdf
+
+from ingest.errors import IngestError
+
+TESSERACT_TIMEOUT = 300   # seconds for one page
+
+
+@dataclass
+class OcrResult:
+    text: str
+    confidence: float | None      # mean word confidence, 0..100
+
+
+def tesseract_available() -> bool:
+    return shutil.which("tesseract") is not None
+
+
+def render(page: pymupdf.Page, dpi: int, max_pixels: int) -> pymupdf.Pixmap:
+    width, height = page.rect.width * dpi / 72, page.rect.height * dpi / 72
+    if width * height > max_pixels:
+        raise IngestError(
+            f"page {page.number + 1} is too large to render ({page.rect.width:.0f}x{page.rect.height:.0f} pt"
+            f" at {dpi} dpi = {width * height / 1e6:.0f} Mpx, limit {max_pixels / 1e6:.0f} Mpx)", stage="ocr")
+    return page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+
+
+def ocr_image(image: bytes, lang: str = "eng") -> OcrResult:
+    """OCR one image (any format Leptonica reads: PNM, PNG, TIFF, JPEG)."""
+    if not tesseract_available():
+        raise IngestError("Tesseract is not installed (apt-get install tesseract-ocr)", stage="ocr")
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    try:
+        proc = subprocess.run(["tesseract", "stdin", "stdout", "-l", lang, "--psm", "3", "tsv"],
+                              input=image, capture_output=True, env=env, timeout=TESSERACT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise IngestError(f"Tesseract took longer than {TESSERACT_TIMEOUT} s on one page", stage="ocr")
+    if proc.returncode != 0:
+        reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise IngestError(f"Tesseract failed: {reason[-1] if reason else proc.returncode}", stage="ocr")
+    return parse_tsv(proc.stdout.decode("utf-8", "replace"))
+
+
+def ocr_page(page: pymupdf.Page, dpi: int = 300, lang: str = "eng",
+             max_pixels: int = 200_000_000) -> OcrResult:
+    pix = render(page, dpi, max_pixels)
+    return ocr_image(pix.tobytes("pnm"), lang)
+
+
+def parse_tsv(tsv: str) -> OcrResult:
+    """Rebuild lines and paragraphs from Tesseract's TSV; mean confidence over its words."""
+    lines: dict[tuple[int, int, int], list[str]] = {}
+    confidences = []
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5":
+            continue
+        word = cols[11].strip()
+        if not word:
+            continue
+        key = (int(cols[2]), int(cols[3]), int(cols[4]))     # block, paragraph, line
+        lines.setdefault(key, []).append(word)
+        conf = float(cols[10])
+        if conf >= 0:
+            confidences.append(conf)
+    out, last_par = [], None
+    for (block, par, _), words in lines.items():
+        if last_par is not None and (block, par) != last_par:
+            out.append("")
+        out.append(" ".join(words))
+        last_par = (block, par)
+    confidence = round(sum(confidences) / len(confidences), 1) if confidences else None
+    return OcrResult("\n".join(out), confidence)

@@ -1,0 +1,71 @@
+"""Pages -> chunks, entity mentions and (for agreements) their facts."""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+
+from corpus.records import Document, Mention
+from nlp.agreements import extract_agreement
+from nlp.chunking import chunk_pages
+from nlp.doctype import classify, title
+from nlp.normalize import canonical
+from nlp.pipeline import load_pipeline
+
+KEEP = {"AGENCY", "ORG", "PERSON", "GPE", "LOC", "DATE", "LAW", "PROGRAM_MODEL", "FOIA_EXEMPTION",
+        "BATES", "EMAIL", "PHONE", "MONEY"}
+RENAME = {"LOC": "GPE"}
+WHITESPACE = re.compile(r"\s+")
+
+
+def squeeze(text: str) -> tuple[str, list[int]]:
+    """Collapse whitespace runs to one space (spaCy's patterns see lines as one text) and keep,
+    for every character of the result, its offset in the original."""
+    out, where, last = [], [], 0
+    for m in WHITESPACE.finditer(text):
+        out.append(text[last:m.start()])
+        where.extend(range(last, m.start()))
+        out.append(" ")
+        where.append(m.start())
+        last = m.end()
+    out.append(text[last:])
+    where.extend(range(last, len(text)))
+    where.append(len(text))
+    return "".join(out), where
+
+
+def _plausible(label: str, text: str, normalized: str | None) -> bool:
+    if label == "DATE":
+        return normalized is not None
+    if label in ("PERSON", "ORG", "GPE"):
+        letters = sum(c.isalpha() for c in text)
+        return letters >= 2 and letters >= len(text) / 2 and "_" not in text
+    return True
+
+
+def annotate(doc: Document, nlp: Language | None = None) -> Document:
+    nlp = nlp or load_pipeline()
+    doc.doc_type = classify(doc)
+    doc.chunks = chunk_pages(doc.pages)
+    squeezed = [squeeze(c.text) for c in doc.chunks]
+    for index, (chunk, (text, where), parsed) in enumerate(
+            zip(doc.chunks, squeezed, nlp.pipe((s[0] for s in squeezed), batch_size=64))):
+        for ent in parsed.ents:
+            if ent.label_ not in KEEP:
+                continue
+            label = RENAME.get(ent.label_, ent.label_)
+            name, normalized = canonical(label, ent.text, ent.ent_id_)
+            if not _plausible(label, ent.text, normalized):
+                continue
+            start, end = where[ent.start_char], where[ent.end_char - 1] + 1
+            doc.mentions.append(Mention(type=label, text=chunk.text[start:end], canonical=name,
+                                        normalized=normalized, page=chunk.first_page,
+                                        start=chunk.char_start + start, end=chunk.char_start + end,
+                                        chunk_index=index))
+    if doc.doc_type == "moa":
+        extract_agreement(doc)
+    doc.title = title(doc)
+    if doc.doc_date is None:
+        dates = [m.normalized for m in doc.mentions if m.type == "DATE" and len(m.normalized or "") == 10]
+        doc.doc_date = (doc.agreement or {}).get("signed_date") or (dates[0] if dates else None)
+    return doc

@@ -1,0 +1,1 @@
+"""Corpus -> batch reports (clause variation across 287(g) agreements)."""
