@@ -86,11 +86,11 @@ class Corpus:
     def has_document(self, doc_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is not None
 
-    def add_document(self, doc: Document) -> list[int]:
-        """Write one document whole; returns the new chunk ids. A no-op if it is already here."""
+    def add_document(self, doc: Document) -> list[int] | None:
+        """Write one document whole; returns the new chunk ids, or None if it was here already."""
         with self.conn:   # one transaction
             if self.has_document(doc.id):
-                return []
+                return None
             self.conn.execute(
                 "INSERT INTO documents (id, parent_id, path, file_name, media_type, title, doc_type,"
                 " doc_date, page_count, source_meta, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",

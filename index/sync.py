@@ -1,16 +1,26 @@
-"""Keep the FAISS file in step with SQLite: embed what is missing, drop what is gone."""
+"""Keep the FAISS file in step with SQLite: embed what is missing, drop what is gone, and pick the
+index kind by the corpus's size.
+
+`meta.vector_index` records what the file holds: {"kind", "requested", "metric", "params",
+"trained_on"}. `requested` is "auto" (flat below `kinds.AUTO_IVF_AT` vectors, IVF above: the
+switch happens in `sync`, from the stored vectors, without embedding again) or a kind a user
+chose with `index rebuild --index-kind`.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
 from corpus.store import Corpus
+from index import kinds
 from index.encoder import Encoder, load_encoder
-from index.vectors import VectorIndex
+from index.vectors import IndexFileError, VectorIndex
 
 SAVE_EVERY = 2048       # vectors between saves: an interruption loses at most this much work
+META_KEY = "vector_index"
 
 
 def open_index(corpus: Corpus, encoder: Encoder | None = None) -> VectorIndex:
@@ -20,8 +30,26 @@ def open_index(corpus: Corpus, encoder: Encoder | None = None) -> VectorIndex:
         dimension = encoder.dimension
         corpus.set_meta("embedding_model", encoder.name)
         corpus.set_meta("embedding_dimension", dimension)
-        corpus.set_meta("vector_index", {"kind": "flat", "metric": "inner_product"})
-    return VectorIndex(corpus.vectors_path, dimension)
+    vectors = VectorIndex(corpus.vectors_path, dimension)
+    if corpus.get_meta(META_KEY) is None:
+        corpus.set_meta(META_KEY, kinds.describe(vectors.index))
+    return vectors
+
+
+_search_cache: dict[str, tuple[tuple[int, int], VectorIndex]] = {}
+
+
+def open_for_search(corpus: Corpus) -> VectorIndex:
+    """The index, read once per process and again only when the file changes (a 1M-vector
+    file takes seconds to read; a query should not)."""
+    path = corpus.vectors_path
+    stamp = (path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else (0, 0)
+    cached = _search_cache.get(str(path))
+    if cached and cached[0] == stamp:
+        return cached[1]
+    vectors = open_index(corpus)
+    _search_cache[str(path)] = (stamp, vectors)
+    return vectors
 
 
 @dataclass
@@ -31,21 +59,71 @@ class Check:
     missing: list[int]          # chunks without a vector
     orphans: list[int]          # vectors without a chunk
     duplicates: list[int]       # chunk ids with more than one vector
+    problems: list[str] = field(default_factory=list)    # unreadable file, meta that disagrees
+    kind: str | None = None
+    notes: list[str] = field(default_factory=list)       # advice, not errors
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.orphans or self.duplicates)
+        return not (self.missing or self.orphans or self.duplicates or self.problems)
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "kind": self.kind, "chunks": self.chunks, "vectors": self.vectors,
+                "missing": self.missing, "orphans": self.orphans, "duplicates": self.duplicates,
+                "problems": self.problems, "notes": self.notes}
 
 
 def check(corpus: Corpus, vectors: VectorIndex | None = None) -> Check:
-    vectors = vectors or open_index(corpus)
+    """Do SQLite and FAISS agree: one vector per chunk, no orphan ids, the kind `meta` records?"""
     chunk_ids = np.asarray(corpus.chunk_ids(), dtype="int64")
+    if vectors is None:
+        try:
+            vectors = open_index(corpus)
+        except IndexFileError as err:
+            return Check(chunks=len(chunk_ids), vectors=0, missing=chunk_ids.tolist(), orphans=[],
+                         duplicates=[], problems=[str(err)])
     ids = vectors.ids()
     unique, counts = np.unique(ids, return_counts=True)
-    return Check(chunks=len(chunk_ids), vectors=len(ids),
-                 missing=np.setdiff1d(chunk_ids, unique).tolist(),
-                 orphans=np.setdiff1d(unique, chunk_ids).tolist(),
-                 duplicates=unique[counts > 1].tolist())
+    found = Check(chunks=len(chunk_ids), vectors=len(ids),
+                  missing=np.setdiff1d(chunk_ids, unique).tolist(),
+                  orphans=np.setdiff1d(unique, chunk_ids).tolist(),
+                  duplicates=unique[counts > 1].tolist(), kind=vectors.kind)
+    recorded = corpus.get_meta(META_KEY) or {}
+    if recorded.get("kind") and recorded["kind"] != vectors.kind:
+        found.problems.append(f"meta records a {recorded['kind']} index, the file holds {vectors.kind}")
+    dimension = corpus.get_meta("embedding_dimension")
+    if dimension is not None and int(dimension) != vectors.index.d:
+        found.problems.append(f"meta records dimension {dimension}, the file holds {vectors.index.d}")
+    trained_on = recorded.get("trained_on")
+    if trained_on and len(ids) > 8 * trained_on:
+        found.notes.append(f"the {vectors.kind} index was trained on {trained_on} vectors and now holds "
+                           f"{len(ids)}: `readingroom index rebuild` retrains it")
+    requested = recorded.get("requested", "auto")
+    if requested == "auto" and vectors.kind == "flat" and len(ids) >= kinds.AUTO_IVF_AT:
+        found.notes.append("large enough for an IVF index: the next ingest or `index rebuild` switches")
+    return found
+
+
+def encode_chunks(corpus: Corpus, chunk_ids: list[int], encoder: Encoder,
+                  on_batch: Callable[[int], None] | None = None) -> tuple[list[int], np.ndarray]:
+    ids, parts, batch_ids, batch_texts = [], [], [], []
+
+    def flush():
+        parts.append(encoder.encode(batch_texts))
+        ids.extend(batch_ids)
+        if on_batch:
+            on_batch(len(batch_ids))
+        batch_ids.clear()
+        batch_texts.clear()
+
+    for chunk_id, text in corpus.chunk_texts(chunk_ids):
+        batch_ids.append(chunk_id)
+        batch_texts.append(text)
+        if len(batch_ids) >= 256:
+            flush()
+    if batch_ids:
+        flush()
+    return ids, (np.vstack(parts) if parts else np.zeros((0, encoder.dimension), "float32"))
 
 
 def embed_chunks(corpus: Corpus, vectors: VectorIndex, chunk_ids: list[int], encoder: Encoder,
@@ -77,9 +155,22 @@ def embed_chunks(corpus: Corpus, vectors: VectorIndex, chunk_ids: list[int], enc
     return added
 
 
+def target_kind(corpus: Corpus, n: int, current: str) -> str:
+    requested = (corpus.get_meta(META_KEY) or {}).get("requested", "auto")
+    if requested != "auto":
+        return requested
+    wanted = kinds.auto_kind(n)
+    return current if current != "flat" and wanted == "flat" else wanted   # never shrink back by itself
+
+
+def _record(corpus: Corpus, vectors: VectorIndex, requested: str, trained_on: int | None) -> None:
+    corpus.set_meta(META_KEY, kinds.describe(vectors.index, requested, trained_on))
+
+
 def sync(corpus: Corpus, encoder: Encoder | None = None, vectors: VectorIndex | None = None,
          on_batch: Callable[[int], None] | None = None) -> Check:
-    """Make FAISS hold exactly one vector per chunk. Returns the state found before syncing."""
+    """Make FAISS hold exactly one vector per chunk, and switch a flat index that has grown past
+    `kinds.AUTO_IVF_AT` to IVF. Returns the state found before syncing."""
     vectors = vectors or open_index(corpus, encoder)
     found = check(corpus, vectors)
     if found.orphans or found.duplicates:
@@ -87,13 +178,69 @@ def sync(corpus: Corpus, encoder: Encoder | None = None, vectors: VectorIndex | 
     if found.missing or found.duplicates:
         embed_chunks(corpus, vectors, sorted(set(found.missing + found.duplicates)),
                      encoder or load_encoder(), on_batch)
+    wanted = target_kind(corpus, len(vectors), vectors.kind)
+    if wanted != vectors.kind and vectors.kind in kinds.LOSSLESS and _trainable(wanted, len(vectors)):
+        ids, stored = vectors.all_vectors()
+        vectors.replace(kinds.build(wanted, ids, stored))
+        meta = corpus.get_meta(META_KEY) or {}
+        _record(corpus, vectors, meta.get("requested", "auto"), len(ids))
     vectors.save()
     return found
 
 
-def rebuild(corpus: Corpus, encoder: Encoder | None = None, on_batch=None) -> int:
-    """Throw the FAISS file away and embed every chunk again."""
-    vectors = open_index(corpus, encoder)
-    vectors.index = VectorIndex.empty(vectors.dimension)
+def _trainable(kind: str, n: int) -> bool:
+    return kind == "flat" or n >= (256 if kind == "ivf-pq" else 39)
+
+
+@dataclass
+class Rebuilt:
+    vectors: int
+    embedded: int           # passages embedded again (0 when the stored vectors were reused)
+    kind: str
+    params: dict
+    seconds: float
+
+
+def rebuild(corpus: Corpus, encoder: Encoder | None = None, on_batch=None, kind: str | None = None,
+            reembed: bool = False, params: dict | None = None) -> Rebuilt:
+    """Build the index again, as `kind` ("auto" or one of `kinds.KINDS`; default: what meta
+    requests). Stored vectors are reused when the current index keeps them exactly (flat, ivf)
+    and `reembed` is false; passages without one are embedded."""
+    started = time.monotonic()
+    requested = kind or (corpus.get_meta(META_KEY) or {}).get("requested", "auto")
+    if requested != "auto" and requested not in kinds.KINDS:
+        raise ValueError(f"unknown index kind {requested!r}: choose auto or one of {', '.join(kinds.KINDS)}")
+    chunk_ids = np.asarray(corpus.chunk_ids(), dtype="int64")
+    try:
+        current = open_index(corpus, encoder)
+    except IndexFileError:
+        current = None
+    ids = np.zeros(0, "int64")
+    stored = None
+    if current is not None and not reembed and current.kind in kinds.LOSSLESS:
+        ids, stored = current.all_vectors()
+        keep = np.isin(ids, chunk_ids)
+        ids, stored = ids[keep], stored[keep]
+        ids, first = np.unique(ids, return_index=True)          # one copy of a duplicated id
+        stored = stored[first]
+    missing = np.setdiff1d(chunk_ids, ids).tolist()
+    embedded = 0
+    if missing:
+        new_ids, new_vectors = encode_chunks(corpus, missing, encoder or load_encoder(), on_batch)
+        embedded = len(new_ids)
+        ids = np.concatenate([ids, np.asarray(new_ids, dtype="int64")])
+        stored = new_vectors if stored is None or not len(stored) else np.vstack([stored, new_vectors])
+    dimension = int(corpus.get_meta("embedding_dimension"))
+    if stored is None:
+        stored = np.zeros((0, dimension), "float32")
+    build_kind = kinds.auto_kind(len(ids)) if requested == "auto" else requested
+    if not _trainable(build_kind, len(ids)):
+        raise ValueError(f"an {build_kind} index needs at least {256 if build_kind == 'ivf-pq' else 39} "
+                         f"passages to train on; the corpus has {len(ids)}")
+    index = kinds.build(build_kind, ids, stored, params)
+    vectors = VectorIndex(corpus.vectors_path, dimension, index=index)
     vectors.dirty = True
-    return embed_chunks(corpus, vectors, corpus.chunk_ids(), encoder or load_encoder(), on_batch)
+    vectors.save()
+    _record(corpus, vectors, requested, len(ids) if build_kind != "flat" else None)
+    return Rebuilt(vectors=len(vectors), embedded=embedded, kind=vectors.kind,
+                   params=kinds.params_of(vectors.index), seconds=round(time.monotonic() - started, 2))

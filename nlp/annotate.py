@@ -13,8 +13,10 @@ from nlp.normalize import canonical
 from nlp.pipeline import load_pipeline
 
 KEEP = {"AGENCY", "ORG", "PERSON", "GPE", "LOC", "DATE", "LAW", "PROGRAM_MODEL", "FOIA_EXEMPTION",
-        "BATES", "EMAIL", "PHONE", "MONEY"}
-RENAME = {"LOC": "GPE"}
+        "FOIA_EXEMPTION_BARE", "FOIA_MARKING", "BATES", "EMAIL", "PHONE", "MONEY"}
+RENAME = {"LOC": "GPE", "FOIA_EXEMPTION_BARE": "FOIA_EXEMPTION"}
+RELEASE_STAMP = re.compile(r"RELEASED?\s+IN\s+(?:FULL|PART)|\(b\)\s*\(\s*[1-9]\s*\)|FOIA", re.I)
+EXEMPTION_CODE = re.compile(r"B?([1-9])(?:\s*\(\s*([A-F])\s*\))?")
 WHITESPACE = re.compile(r"\s+")
 
 
@@ -43,25 +45,36 @@ def _plausible(label: str, text: str, normalized: str | None) -> bool:
     return True
 
 
+def _parts(label: str, text: str, offset: int) -> list[tuple[int, int]]:
+    """Character spans of one mention, or of each code in an exemption list ("Ex. 6 and 7(C)")."""
+    if label == "FOIA_EXEMPTION" and not text.lstrip().startswith("("):
+        codes = list(EXEMPTION_CODE.finditer(text))
+        if len(codes) > 1:
+            return [(offset + m.start(), offset + m.end()) for m in codes]
+    return [(offset, offset + len(text))]
+
+
 def annotate(doc: Document, nlp: Language | None = None) -> Document:
     nlp = nlp or load_pipeline()
     doc.doc_type = classify(doc)
     doc.chunks = chunk_pages(doc.pages)
     squeezed = [squeeze(c.text) for c in doc.chunks]
+    stamped = bool(RELEASE_STAMP.search(doc.text))
     for index, (chunk, (text, where), parsed) in enumerate(
             zip(doc.chunks, squeezed, nlp.pipe((s[0] for s in squeezed), batch_size=64))):
         for ent in parsed.ents:
-            if ent.label_ not in KEEP:
+            if ent.label_ not in KEEP or (ent.label_ == "FOIA_EXEMPTION_BARE" and not stamped):
                 continue
             label = RENAME.get(ent.label_, ent.label_)
-            name, normalized = canonical(label, ent.text, ent.ent_id_)
-            if not _plausible(label, ent.text, normalized):
-                continue
-            start, end = where[ent.start_char], where[ent.end_char - 1] + 1
-            doc.mentions.append(Mention(type=label, text=chunk.text[start:end], canonical=name,
-                                        normalized=normalized, page=chunk.first_page,
-                                        start=chunk.char_start + start, end=chunk.char_start + end,
-                                        chunk_index=index))
+            for s, e in _parts(label, ent.text, ent.start_char):
+                name, normalized = canonical(label, text[s:e], ent.ent_id_)
+                if not _plausible(label, text[s:e], normalized):
+                    continue
+                start, end = where[s], where[e - 1] + 1
+                doc.mentions.append(Mention(type=label, text=chunk.text[start:end], canonical=name,
+                                            normalized=normalized, page=chunk.first_page,
+                                            start=chunk.char_start + start, end=chunk.char_start + end,
+                                            chunk_index=index))
     if doc.doc_type == "moa":
         extract_agreement(doc)
     doc.title = title(doc)

@@ -128,6 +128,8 @@ def canonical(label: str, text: str, entity_id: str = "") -> tuple[str, str | No
     if label == "FOIA_EXEMPTION":
         code = canonical_exemption(text)
         return code, code
+    if label == "FOIA_MARKING":
+        return clean(text).lower(), clean(text).lower()
     if label == "EMAIL":
         return clean(text).lower(), clean(text).lower()
     if label == "PHONE":

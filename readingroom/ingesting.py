@@ -166,13 +166,19 @@ def ingest(corpus: Corpus, paths: Iterable[str | Path], options: IngestOptions |
                 summary.errors.append(failure)
                 corpus.record_error(failure.path, failure.stage, failure.reason, failure.document_id)
                 continue
-            if new_chunks or item.pages:
-                summary.documents += 1
-                summary.pages += len(item.pages)
-                summary.ocr_pages += sum("ocr" in p.method for p in item.pages)
-                summary.repaired_pages += sum(p.method == "unshifted" for p in item.pages)
-                summary.chunks += len(new_chunks)
-                pending.extend(new_chunks)
+            if new_chunks is None:     # the same bytes were stored under another name
+                summary.skipped += 1
+                continue
+            if item.meta.get("warnings"):
+                warning = "; ".join(item.meta["warnings"])
+                summary.errors.append(Failure(item.path, "ocr", warning, item.id))
+                corpus.record_error(item.path, "ocr", warning, item.id)
+            summary.documents += 1
+            summary.pages += len(item.pages)
+            summary.ocr_pages += sum(p.method in ("ocr", "text+ocr") for p in item.pages)
+            summary.repaired_pages += sum(p.method == "unshifted" for p in item.pages)
+            summary.chunks += len(new_chunks)
+            pending.extend(new_chunks)
         notify("file", summary, len(jobs))
         embed_pending()
 

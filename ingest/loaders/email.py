@@ -55,7 +55,7 @@ class EmailLoader(Loader):
                 headers[name] = str(value).strip() if value is not None else ""
             except Exception:   # a malformed header must not lose the message
                 headers[name] = str(msg.get_all(name, [""])[0])
-        doc.meta["addresses"] = sorted({addr for _, addr in getaddresses(
+        doc.meta["addresses"] = sorted({addr.lower() for _, addr in getaddresses(
             [headers.get(h, "") for h in ("from", "to", "cc")]) if addr})
         return message_document(doc, headers, _body(msg), _attachments(msg))
 

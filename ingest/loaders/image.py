@@ -6,7 +6,7 @@ import pymupdf
 from corpus.records import Document, Page
 from ingest.errors import IngestError
 from ingest.loaders.base import Loader
-from ingest.ocr import ocr_image
+from ingest.ocr import ocr_image, render
 from ingest.quality import quality
 from ingest.redaction import page_redacted_fraction
 
@@ -22,17 +22,12 @@ class ImageLoader(Loader):
         except Exception as err:
             raise IngestError(f"not a readable image ({err})")
         for page in pdf:
-            width, height = page.rect.width, page.rect.height
-            if width * height * (self.options.dpi / 72) ** 2 > self.options.max_page_pixels * 4:
-                raise IngestError(f"frame {page.number + 1} is too large ({width:.0f}x{height:.0f})", stage="ocr")
             if self.options.ocr == "never":
                 text, confidence = "", None
             else:
-                # OCR the image as it is: its own resolution, no resampling
-                pix = pymupdf.Pixmap(images[page.number].get_pixmap(colorspace=pymupdf.csGRAY, alpha=False)) \
-                    if images.page_count > 1 else pymupdf.Pixmap(data)
-                if pix.n > 1 or pix.alpha:
-                    pix = pymupdf.Pixmap(pymupdf.csGRAY, pix)
+                # an image page measures the image at its own resolution: rendering it at the OCR
+                # resolution gives Tesseract the pixels it works best on
+                pix = render(images[page.number], self.options.dpi, self.options.max_page_pixels)
                 result = ocr_image(pix.tobytes("pnm"), self.options.ocr_lang)
                 text, confidence = result.text, result.confidence
             doc.pages.append(Page(number=page.number + 1, text=text, method="ocr" if text.strip() else "none",

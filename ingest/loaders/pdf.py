@@ -42,7 +42,7 @@ class PdfLoader(Loader):
             # one font, one shift: learn it from the whole document's unknown words
             shift = best_shift("\n".join(raw))
             for page, text in zip(pdf, raw):
-                doc.pages.append(self._page(page, text, shift))
+                doc.pages.append(self._page(page, text, shift, doc))
         finally:
             pdf.close()
         if not doc.pages and not doc.children:
@@ -83,7 +83,7 @@ class PdfLoader(Loader):
         fields = _form_values(page)
         return _merge_form_values(page, fields) if fields else text
 
-    def _page(self, page: pymupdf.Page, text: str, shift: int | None) -> Page:
+    def _page(self, page: pymupdf.Page, text: str, shift: int | None, doc: Document) -> Page:
         mode = self.options.ocr
         method, confidence = "text", None
         if shift is not None:
@@ -91,11 +91,18 @@ class PdfLoader(Loader):
             if lines:
                 text, method = repaired, "unshifted"
         if mode == "always" or (mode == "auto" and self._needs_ocr(page, text)):
-            result = ocr_page(page, self.options.dpi, self.options.ocr_lang, self.options.max_page_pixels)
-            if mode == "always" or _better(result.text, text):
-                method = "ocr" if not text.strip() else "text+ocr"
-                text, confidence = result.text, result.confidence
-        if not text.strip():
+            try:
+                result = ocr_page(page, self.options.dpi, self.options.ocr_lang, self.options.max_page_pixels)
+            except IngestError as err:
+                # one page that cannot be OCR'd does not lose the document: keep its text layer,
+                # and say so (the pipeline records it in ingest_errors)
+                doc.meta.setdefault("warnings", []).append(err.reason)
+                method = "ocr_failed"
+            else:
+                if mode == "always" or _better(result.text, text):
+                    method = "ocr" if not text.strip() else "text+ocr"
+                    text, confidence = result.text, result.confidence
+        if not text.strip() and method != "ocr_failed":
             method = "none"
         return Page(number=page.number + 1, text=text, method=method, ocr_confidence=confidence,
                     quality=quality(text), redacted_fraction=page_redacted_fraction(page))
