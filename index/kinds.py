@@ -59,7 +59,7 @@ def kind_of(index: faiss.Index) -> str:
     """The kind of a loaded index (what is in the file, whatever `meta` says)."""
     if isinstance(index, faiss.IndexIDMap2) or isinstance(index, faiss.IndexIDMap):
         return "flat"
-    ivf = faiss.try_extract_index_ivf(index)
+    ivf = ivf_of(index)
     if ivf is None:
         return type(index).__name__
     if isinstance(ivf, faiss.IndexIVFFlat):
@@ -71,8 +71,14 @@ def kind_of(index: faiss.Index) -> str:
     return type(ivf).__name__
 
 
-def params_of(index: faiss.Index) -> dict:
+def ivf_of(index: faiss.Index):
+    """The IVF index inside `index` as its own class (IndexIVFFlat, ...), or None."""
     ivf = faiss.try_extract_index_ivf(index)
+    return faiss.downcast_index(ivf) if ivf is not None else None
+
+
+def params_of(index: faiss.Index) -> dict:
+    ivf = ivf_of(index)
     if ivf is None:
         return {}
     out = {"nlist": int(ivf.nlist), "nprobe": int(ivf.nprobe)}

@@ -62,7 +62,7 @@ class VectorIndex:
 
     @property
     def ivf(self):
-        return faiss.try_extract_index_ivf(self.index)
+        return kinds.ivf_of(self.index)
 
     def replace(self, index: faiss.Index) -> None:
         self.index = index

@@ -1,22 +1,38 @@
 """Keyword, semantic and hybrid search over chunks, with filters and cited snippets.
 
-Hybrid ranks by reciprocal-rank fusion: score(d) = sum over modes of w_mode / (k + rank_mode(d)),
-with k = 60 (the value of Cormack et al. 2009) and equal weights by default. Each side
-contributes its top `candidates` passages (at least 50, or 5x the limit).
+* keyword: FTS5 BM25. Plain words must all appear (AND); FTS5 syntax is used as written
+  (`query.py`).
+* semantic: the query's all-MiniLM-L6-v2 vector against the FAISS index (cosine).
+* hybrid (the default): both sides' top `depth` passages fused (`fusion.py`; the default is
+  reciprocal-rank fusion with k = 60, keyword weight 0.5, semantic weight 1.0, chosen on the
+  BEIR sets). For a plain-words query the keyword side ORs the words (a question should still
+  find passages that lack one of its words). For a query written in FTS5 syntax (a quoted
+  phrase, AND/OR/NOT, NEAR, prefix*) the user asked for exactness: only passages that match it
+  are returned, ordered by the fusion of BM25 and meaning.
+
+Filters narrow the candidates inside SQLite and FAISS (an IDSelector), before any cut-off, so
+a filtered search returns its best `limit` hits.
 """
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
+
+from corpus import search_sql
 from corpus.store import Corpus
 from search.filters import Filters
-from search.query import QueryError, terms, to_fts, uses_syntax
+from search.fusion import DEFAULT, Fusion, fuse
+from search.query import QueryError, plain_text, terms, to_fts, uses_syntax
 from search.snippets import snippet
 
 MODES = ("keyword", "semantic", "hybrid")
-RRF_K = 60
-WEIGHTS = {"keyword": 1.0, "semantic": 1.0}
+MIN_DEPTH = 100               # each side of a hybrid search contributes at least this many
+SYNTAX_POOL = 10_000          # hybrid with FTS5 syntax: re-rank at most this many exact matches
+POSTINGS_BUDGET = 60_000      # hybrid OR-side: drop the commonest words beyond this many postings
+
+Ranked = list[tuple[int, float, dict]]     # (chunk id, score, {mode: 1-based rank or None})
 
 
 @dataclass
@@ -26,6 +42,7 @@ class Hit:
     title: str | None
     file_name: str
     page: int
+    last_page: int
     chunk_id: int
     score: float
     section: str | None
@@ -33,6 +50,7 @@ class Hit:
     highlights: list[tuple[int, int]]
     ranks: dict[str, int | None] = field(default_factory=dict)
     matches: int = 1                  # with --by-document: matching passages in the document
+    source: dict | None = None        # `similar`: the passage of the source document it resembles
 
     def as_dict(self) -> dict:
         out = asdict(self)
@@ -40,8 +58,9 @@ class Hit:
         return out
 
 
-def keyword_ranking(corpus: Corpus, query: str, limit: int, filters: Filters, any_term: bool = False) -> list[tuple[int, float]]:
-    match = to_fts(query, any_term=any_term)
+# -- the two sides ---------------------------------------------------------------------------
+
+def _keyword(corpus: Corpus, match: str, limit: int, filters: Filters) -> list[tuple[int, float]]:
     where, params = filters.where()
     try:
         return corpus.keyword_search(match, limit, where, params)
@@ -50,76 +69,167 @@ def keyword_ranking(corpus: Corpus, query: str, limit: int, filters: Filters, an
         raise QueryError(f"cannot read the query: {message}") from None
 
 
-def semantic_ranking(corpus: Corpus, query: str, limit: int, filters: Filters) -> list[tuple[int, float]]:
+def keyword_ranking(corpus: Corpus, query: str, limit: int, filters: Filters | None = None,
+                    any_term: bool = False, plain: bool = False) -> list[tuple[int, float]]:
+    """BM25 ranking. `any_term`: OR the words of a plain query (and, on a large corpus, leave out
+    the commonest words once the rarer ones already bring POSTINGS_BUDGET postings: their IDF
+    is near zero and FTS5's cost follows the postings it reads)."""
+    filters = filters or Filters()
+    syntax = uses_syntax(query) and not plain
+    if any_term and not syntax:
+        words = terms(query, plain=True)
+        if not words:
+            raise QueryError("the query has no words to search for")
+        frequencies = search_sql.document_frequencies(corpus, words)
+        kept, postings = [], 0
+        for word in sorted((w for w in words if frequencies[w]), key=lambda w: frequencies[w]):
+            if kept and postings + frequencies[word] > POSTINGS_BUDGET:
+                break
+            kept.append(word)
+            postings += frequencies[word]
+        if not kept:
+            return []
+        return _keyword(corpus, " OR ".join(f'"{w}"' for w in kept), limit, filters)
+    return _keyword(corpus, to_fts(query, plain=plain), limit, filters)
+
+
+def encode_query(text: str) -> np.ndarray:
     from index.encoder import load_encoder
-    from index.sync import open_index
-    vectors = open_index(corpus)
+    return load_encoder().encode([text])[0]
+
+
+def semantic_ranking(corpus: Corpus, query: str | None, limit: int, filters: Filters | None = None,
+                     allowed: list[int] | None = None, query_vector: np.ndarray | None = None) -> list[tuple[int, float]]:
+    from index.sync import open_for_search
+    filters = filters or Filters()
+    vectors = open_for_search(corpus)
     if len(vectors) == 0:
         return []
-    query_vector = load_encoder().encode([query])[0]
-    return vectors.search(query_vector, limit, filters.chunk_ids(corpus))
+    passing = filters.chunk_ids(corpus)
+    if allowed is not None:
+        passing = allowed if passing is None else np.intersect1d(passing, allowed).tolist()
+    if passing is not None and not len(passing):
+        return []
+    if query_vector is None:
+        query_vector = encode_query(query)
+    return vectors.search(query_vector, limit, passing)
 
 
-def fuse(rankings: dict[str, list[tuple[int, float]]], k: int = RRF_K,
-         weights: dict[str, float] | None = None) -> list[tuple[int, float, dict[str, int | None]]]:
-    """Reciprocal-rank fusion: (chunk id, fused score, {mode: 1-based rank or None})."""
-    weights = weights or WEIGHTS
-    scores: dict[int, float] = {}
-    ranks: dict[int, dict[str, int | None]] = {}
-    for mode, ranking in rankings.items():
-        for rank, (chunk_id, _) in enumerate(ranking, start=1):
-            scores[chunk_id] = scores.get(chunk_id, 0.0) + weights.get(mode, 1.0) / (k + rank)
-            ranks.setdefault(chunk_id, {m: None for m in rankings})[mode] = rank
-    ordered = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [(chunk_id, score, ranks[chunk_id]) for chunk_id, score in ordered]
+# -- ranking ---------------------------------------------------------------------------------
+
+def rank(corpus: Corpus, query: str, mode: str = "hybrid", depth: int = MIN_DEPTH,
+         filters: Filters | None = None, fusion: Fusion = DEFAULT, plain: bool = False,
+         keyword_any: bool = False, query_vector: np.ndarray | None = None) -> Ranked:
+    """The ranked candidates, best first, before snippets. `plain` reads the query as words
+    only (no FTS5 syntax: for benchmark queries); `keyword_any` ORs the words in keyword mode;
+    `query_vector` skips encoding the query (benchmarks)."""
+    if mode not in MODES:
+        raise QueryError(f"unknown mode {mode!r}: choose keyword, semantic or hybrid")
+    filters = filters or Filters()
+    filters.validate()
+    if not query.strip():
+        raise QueryError("the query is empty")
+    if mode == "keyword":
+        ranking = keyword_ranking(corpus, query, depth, filters, any_term=keyword_any, plain=plain)
+        return [(cid, score, {"keyword": r}) for r, (cid, score) in enumerate(ranking, start=1)]
+    if mode == "semantic":
+        text = plain_text(query) if uses_syntax(query) and not plain else query
+        ranking = semantic_ranking(corpus, text, depth, filters, query_vector=query_vector)
+        return [(cid, score, {"semantic": r}) for r, (cid, score) in enumerate(ranking, start=1)]
+    if uses_syntax(query) and not plain:
+        keyword = keyword_ranking(corpus, query, SYNTAX_POOL, filters)
+        if not keyword:
+            return []
+        semantic = semantic_ranking(corpus, plain_text(query), len(keyword), filters,
+                                    allowed=[cid for cid, _ in keyword], query_vector=query_vector)
+        return fuse({"keyword": keyword, "semantic": semantic}, fusion)
+    keyword = keyword_ranking(corpus, query, depth, filters, any_term=True, plain=plain)
+    semantic = semantic_ranking(corpus, query, depth, filters, query_vector=query_vector)
+    return fuse({"keyword": keyword, "semantic": semantic}, fusion)
 
 
 def search(corpus: Corpus, query: str, mode: str = "hybrid", limit: int = 10,
-           filters: Filters | None = None, by_document: bool = False) -> list[Hit]:
-    if mode not in MODES:
-        raise QueryError(f"unknown mode {mode!r}: choose keyword, semantic or hybrid")
+           filters: Filters | None = None, by_document: bool = False,
+           fusion: Fusion = DEFAULT) -> list[Hit]:
+    """Ranked, cited passages (or, `by_document`, the best passage of each document with the
+    number of its passages among the matches)."""
     if limit < 1:
         raise QueryError("--limit must be at least 1")
-    filters = filters or Filters()
-    candidates = max(50, limit * 5) * (10 if by_document else 1)
-    if mode == "keyword":
-        ranked = [(cid, score, {"keyword": r}) for r, (cid, score) in
-                  enumerate(keyword_ranking(corpus, query, candidates, filters), start=1)]
-    elif mode == "semantic":
-        if not query.strip():
-            raise QueryError("the query is empty")
-        ranked = [(cid, score, {"semantic": r}) for r, (cid, score) in
-                  enumerate(semantic_ranking(corpus, query, candidates, filters), start=1)]
-    else:
-        keyword = keyword_ranking(corpus, query, candidates, filters, any_term=not uses_syntax(query))
-        semantic = semantic_ranking(corpus, query, candidates, filters)
-        ranked = fuse({"keyword": keyword, "semantic": semantic})
-    return _hits(corpus, query, ranked, limit, by_document)
+    depth = max(MIN_DEPTH, limit * 5) * (10 if by_document else 1)
+    ranked = rank(corpus, query, mode, depth, filters, fusion)
+    return _hits(corpus, terms(query), ranked, limit, by_document)
 
 
-def _hits(corpus: Corpus, query: str, ranked, limit: int, by_document: bool) -> list[Hit]:
+def _hits(corpus: Corpus, words: list[str], ranked: Ranked, limit: int, by_document: bool,
+          sources: dict[int, dict] | None = None) -> list[Hit]:
     if by_document:
+        documents = search_sql.chunk_documents(corpus, [cid for cid, _, _ in ranked])
         best: dict[str, list] = {}
-        rows = corpus.chunks_with_documents([cid for cid, _, _ in ranked])
         for cid, score, ranks in ranked:
-            doc_id = rows[cid]["document_id"]
+            doc_id = documents[cid]
             if doc_id in best:
                 best[doc_id][3] += 1
             else:
                 best[doc_id] = [cid, score, ranks, 1]
-        ranked_docs = list(best.values())[:limit]
-        rows = {cid: rows[cid] for cid, *_ in ranked_docs}
-        selected = [(cid, score, ranks, count) for cid, score, ranks, count in ranked_docs]
+        selected = [tuple(v) for v in best.values()][:limit]
     else:
         selected = [(cid, score, ranks, 1) for cid, score, ranks in ranked[:limit]]
-        rows = corpus.chunks_with_documents([s[0] for s in selected])
-    words = terms(query)
+    rows = corpus.chunks_with_documents([s[0] for s in selected])
     hits = []
     for cid, score, ranks, count in selected:
         row = rows[cid]
         text, highlights = snippet(row["text"], words)
         hits.append(Hit(doc_id=row["document_id"], path=row["path"], title=row["title"],
-                        file_name=row["file_name"], page=row["first_page"], chunk_id=cid,
-                        score=round(score, 6), section=row["section"], snippet=text,
-                        highlights=highlights, ranks=ranks, matches=count))
+                        file_name=row["file_name"], page=row["first_page"], last_page=row["last_page"],
+                        chunk_id=cid, score=round(score, 6), section=row["section"], snippet=text,
+                        highlights=highlights, ranks=ranks, matches=count,
+                        source=(sources or {}).get(cid)))
     return hits
+
+
+# -- more like this --------------------------------------------------------------------------
+
+def similar(corpus: Corpus, doc_id: str, page: int | None = None, limit: int = 10,
+            filters: Filters | None = None, by_document: bool = True) -> list[Hit]:
+    """Passages of other documents nearest to this document's passages (or to those on `page`),
+    by their stored vectors. A candidate's score is its best cosine to any source passage;
+    `source` names that passage. By document: the best passage of each other document, with the
+    number of its passages among the candidates."""
+    from index.sync import open_for_search
+    if limit < 1:
+        raise QueryError("--limit must be at least 1")
+    filters = filters or Filters()
+    filters.validate()
+    try:
+        found = corpus.document(doc_id)
+    except KeyError as err:
+        raise QueryError(str(err.args[0])) from None
+    if not found:
+        raise QueryError(f"no document {doc_id}")
+    source_ids = search_sql.document_chunk_ids(corpus, found["id"], page)
+    if not source_ids:
+        pages = search_sql.page_count(corpus, found["id"])
+        where = f" on page {page} (it has {pages} pages)" if page is not None else ""
+        raise QueryError(f"{found['file_name']} has no passages{where}")
+    vectors = open_for_search(corpus)
+    have, queries = vectors.vectors_for(source_ids)
+    lacking = sorted(set(source_ids) - set(have))
+    if lacking:      # passages not embedded yet (an interrupted ingest): embed them now
+        from index.encoder import load_encoder
+        texts = dict(corpus.chunk_texts(lacking))
+        have = have + lacking
+        queries = np.vstack([queries, load_encoder().encode([texts[c] for c in lacking])])
+    own = search_sql.document_chunk_ids(corpus, found["id"])
+    depth = max(MIN_DEPTH, limit * 5) * (10 if by_document else 1)
+    passing = filters.chunk_ids(corpus)
+    results = vectors.search_many(queries, depth, allowed=passing, exclude=own)
+    best: dict[int, tuple[float, int]] = {}
+    for source_id, result in zip(have, results):
+        for cid, score in result:
+            if cid not in best or score > best[cid][0]:
+                best[cid] = (score, source_id)
+    ordered = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    ranked = [(cid, score, {"semantic": r}) for r, (cid, (score, _)) in enumerate(ordered, start=1)]
+    source_pages = {r["chunk_id"]: r["first_page"] for r in corpus.chunks_with_documents(list(have)).values()}
+    sources = {cid: {"chunk_id": src, "page": source_pages.get(src)} for cid, (_, src) in best.items()}
+    return _hits(corpus, [], ranked, limit, by_document, sources)

@@ -1,9 +1,12 @@
 """Filters that narrow a search to some documents, applied before ranking is cut off."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from corpus.store import Corpus
+
+ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
 @dataclass
@@ -19,6 +22,19 @@ class Filters:
 
     def active(self) -> bool:
         return any(v is not None for v in self.__dict__.values())
+
+    def validate(self) -> None:
+        """Raise QueryError for a filter value that cannot mean anything."""
+        from search.query import QueryError
+        for name, value in (("--after", self.after), ("--before", self.before)):
+            if value is not None and not ISO_DATE.fullmatch(value.strip()):
+                raise QueryError(f"{name} {value!r}: write the date as YYYY, YYYY-MM or YYYY-MM-DD")
+        if self.after and self.before and self.after.strip() > self.before.strip() + "~":
+            raise QueryError(f"--after {self.after} is later than --before {self.before}")
+        for name, value in (("--type", self.doc_type), ("--agency", self.agency), ("--state", self.state),
+                            ("--model", self.model), ("--entity", self.entity), ("--doc", self.doc)):
+            if value is not None and not value.strip():
+                raise QueryError(f"{name} is empty")
 
     def where(self) -> tuple[str, list]:
         """An SQL condition on `chunks.document_id` and its parameters."""

@@ -43,7 +43,7 @@ def check_syntax(query: str) -> None:
             raise QueryError("NEAR needs two or more terms and an optional distance: NEAR(warrant arrest, 10)")
 
 
-def to_fts(query: str, any_term: bool = False) -> str:
+def to_fts(query: str, any_term: bool = False, plain: bool = False) -> str:
     """The FTS5 MATCH expression for a user's query.
 
     With operators or quotes, the user's syntax is used as written (after a check). Without,
@@ -52,11 +52,12 @@ def to_fts(query: str, any_term: bool = False) -> str:
     query = query.strip()
     if not query:
         raise QueryError("the query is empty")
-    if uses_syntax(query):
+    if uses_syntax(query) and not plain:
         check_syntax(query)
         # quote bare tokens FTS5 would reject (e.g. 1357(g) inside an AND query)
-        return re.sub(r'("[^"]*")|\b(AND|OR|NOT|NEAR)\b|(\w+\*)|([^\s()"]+)',
-                      lambda m: m.group(0) if not m.group(4) else _quote_token(m.group(4)), query)
+        if re.search(r"\(\s*\)", re.sub(r'"[^"]*"', "", query)):
+            raise QueryError("empty parentheses: put terms inside, e.g. (warrant OR detainer)")
+        return re.sub(TOKEN, _fts_token, query)
     words = WORD.findall(query)
     if any_term:
         kept = [w for w in words if w.lower() not in STOPWORDS] or words
@@ -66,6 +67,18 @@ def to_fts(query: str, any_term: bool = False) -> str:
     return " ".join(f'"{w}"' for w in words)
 
 
+# a phrase | an operator | a prefix | NEAR's ", distance" | any other run of characters
+TOKEN = re.compile(r'("[^"]*")|\b(AND|OR|NOT|NEAR)\b|(\w+\*)|(,\s*\d+\s*(?=\)))|([^\s()",]+)|(,)')
+
+
+def _fts_token(m: re.Match) -> str:
+    if m.group(5):
+        return _quote_token(m.group(5))     # quote bare tokens FTS5 would reject, e.g. 1357(g)
+    if m.group(6):
+        return " "
+    return m.group(0)
+
+
 def _quote_token(token: str) -> str:
     words = WORD.findall(token)
     if not words:
@@ -73,10 +86,23 @@ def _quote_token(token: str) -> str:
     return '"' + " ".join(words) + '"'
 
 
-def terms(query: str) -> list[str]:
-    """Words to highlight: the query's words and phrases, without operators."""
+def terms(query: str, plain: bool = False) -> list[str]:
+    """Words to highlight (and, `plain`, to search for): the query's phrases and words, without
+    operators or stopwords."""
+    if plain:
+        words = WORD.findall(query)
+        kept = [w for w in words if w.lower() not in STOPWORDS] or words
+        return list(dict.fromkeys(kept))
     cleaned = re.sub(r"\b(AND|OR|NOT|NEAR)\b|,\s*\d+\s*\)", " ", query)
     phrases = re.findall(r'"([^"]+)"', cleaned)
     rest = re.sub(r'"[^"]*"', " ", cleaned)
     words = [w for w in re.findall(r"\w+\*?", rest) if w.lower().rstrip("*") not in STOPWORDS]
     return phrases + words
+
+
+def plain_text(query: str) -> str:
+    """A syntax query as text for the encoder: the words, without operators, quotes or stars.
+    Words after NOT are left out (the meaning to look for does not include them)."""
+    without_not = re.sub(r'\bNOT\s+("[^"]*"|\([^)]*\)|\w+\*?)', " ", query)
+    cleaned = re.sub(r"\b(AND|OR|NEAR)\b|,\s*\d+\s*\)|[\"()*]", " ", without_not)
+    return re.sub(r"\s+", " ", cleaned).strip() or re.sub(r'[\"()*]', " ", query).strip()

@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Optional
+from pathlib import Path
+from typing import List, Optional
 
 import typer
 
 from readingroom.cli_common import Fmt, fail, open_corpus
-from readingroom.output import console, emit_csv, emit_json, highlighted
+from readingroom.output import console, emit, emit_csv, emit_json, errors as err_console, highlighted
 
 index_app = typer.Typer(help="Check or rebuild the vector index.", no_args_is_help=True)
+
+# `search --format csv` columns (JSON carries the same fields, with ranks and highlights nested)
+CSV_COLUMNS = ["rank", "doc_id", "path", "title", "file_name", "page", "last_page", "chunk_id", "score",
+               "keyword_rank", "semantic_rank", "matches", "section", "snippet"]
 
 
 class Mode(str, Enum):
@@ -18,91 +23,226 @@ class Mode(str, Enum):
     hybrid = "hybrid"
 
 
+class FusionMethod(str, Enum):
+    rrf = "rrf"
+    weighted = "weighted"
+
+
+class IndexKind(str, Enum):
+    auto = "auto"
+    flat = "flat"
+    ivf = "ivf"
+    ivf_sq8 = "ivf-sq8"
+    ivf_pq = "ivf-pq"
+
+
 def register(app: typer.Typer) -> None:
     app.command()(search)
+    app.command()(similar)
+    app.command("eval")(eval_)
     app.command()(remove)
     app.add_typer(index_app, name="index")
 
 
-def search(query: str = typer.Argument(..., help='Words, or FTS5 syntax: "exact phrase", AND/OR/NOT, NEAR(a b, 10), warrant*'),
-           mode: Mode = typer.Option(Mode.hybrid, help="keyword (BM25), semantic (vectors) or hybrid (both, fused)."),
-           limit: int = typer.Option(10, help="How many hits."),
-           by_document: bool = typer.Option(False, "--by-document", help="Best passage per document."),
-           doc_type: Optional[str] = typer.Option(None, "--type", help="Document type: moa, email, letter, ..."),
-           agency: Optional[str] = typer.Option(None, help="Agreements whose agency matches."),
-           state_: Optional[str] = typer.Option(None, "--state", help="Agreements in this state."),
-           model: Optional[str] = typer.Option(None, help="Agreements of this model: JEM, WSO, TFM."),
-           entity: Optional[str] = typer.Option(None, help="Documents that mention this entity."),
-           after: Optional[str] = typer.Option(None, help="Documents dated on or after (YYYY-MM-DD)."),
-           before: Optional[str] = typer.Option(None, help="Documents dated on or before (YYYY-MM-DD)."),
-           doc: Optional[str] = typer.Option(None, help="Only this document (id or prefix)."),
-           fmt: Fmt = typer.Option(Fmt.table, "--format")):
-    """Search passages by keyword, by meaning, or both; every hit cites document and page."""
-    from search import Filters, QueryError
-    from search import search as run_search
-    filters = Filters(doc_type=doc_type, agency=agency, state=state_, model=model, entity=entity,
-                      after=after, before=before, doc=doc)
-    with open_corpus() as corpus:
-        try:
-            hits = run_search(corpus, query, mode.value, limit, filters, by_document)
-        except QueryError as err:
-            fail(str(err))
-    rows = [h.as_dict() for h in hits]
+def _filters(doc_type, agency, state_, model, entity, after, before, doc):
+    from search import Filters
+    return Filters(doc_type=doc_type, agency=agency, state=state_, model=model, entity=entity,
+                   after=after, before=before, doc=doc)
+
+
+def _emit_hits(hits, fmt: Fmt, by_document: bool, empty_reason: str = "no hits") -> None:
+    rows = [dict(rank=n, **h.as_dict()) for n, h in enumerate(hits, 1)]
     if fmt == Fmt.json:
         emit_json(rows)
-    elif fmt == Fmt.csv:
-        emit_csv(rows)
+        return
+    if fmt == Fmt.csv:
+        for row in rows:
+            ranks = row.get("ranks") or {}
+            row["keyword_rank"], row["semantic_rank"] = ranks.get("keyword"), ranks.get("semantic")
+        emit_csv(rows, CSV_COLUMNS)
+        return
+    if not hits:
+        console.print(empty_reason, highlight=False)
+    for n, h in enumerate(hits, 1):
+        ranks = ", ".join(f"{m} #{r}" for m, r in h.ranks.items() if r)
+        pages = f"p.{h.page}" if h.last_page == h.page else f"pp.{h.page}-{h.last_page}"
+        extra = f" · {h.matches} passages" if by_document else ""
+        like = f" · like p.{h.source['page']} of the source" if h.source else ""
+        console.print(f"[bold]{n}. {h.file_name}[/bold] {pages}  [dim]{h.title or ''} · {h.doc_id[:12]} · "
+                      f"score {h.score:.4g} ({ranks}){extra}{like}[/dim]", highlight=False)
+        if h.section:
+            console.print(f"   [cyan]{h.section}[/cyan]", highlight=False)
+        console.print(highlighted("   " + h.snippet, [(s + 3, e + 3) for s, e in h.highlights]))
+
+
+def search(query: str = typer.Argument(..., help='Words, or FTS5 syntax: "exact phrase", AND/OR/NOT, NEAR(a b, 10), warrant*'),
+           mode: Mode = typer.Option(Mode.hybrid, help="keyword (BM25), semantic (vectors) or hybrid (both, fused)."),
+           limit: int = typer.Option(10, help="How many hits (documents, with --by-document)."),
+           by_document: bool = typer.Option(False, "--by-document", help="Best passage per document, with its number of matching passages."),
+           doc_type: Optional[str] = typer.Option(None, "--type", help="Document type: moa, email, letter, foia_letter, ..."),
+           agency: Optional[str] = typer.Option(None, help="Agreements whose agency contains this."),
+           state_: Optional[str] = typer.Option(None, "--state", help="Agreements in this state."),
+           model: Optional[str] = typer.Option(None, help="Agreements of this model: JEM, WSO, TFM."),
+           entity: Optional[str] = typer.Option(None, help="Documents that mention an entity whose name contains this."),
+           after: Optional[str] = typer.Option(None, help="Documents dated on or after (YYYY[-MM[-DD]])."),
+           before: Optional[str] = typer.Option(None, help="Documents dated on or before (YYYY[-MM[-DD]])."),
+           doc: Optional[str] = typer.Option(None, help="Only this document (id or unique prefix)."),
+           fusion: FusionMethod = typer.Option(FusionMethod.rrf, help="Hybrid fusion: rrf (reciprocal rank) or weighted (normalised scores)."),
+           rrf_k: int = typer.Option(60, help="RRF's rank constant k."),
+           keyword_weight: Optional[float] = typer.Option(None, help="Weight of the keyword side in hybrid fusion (semantic is 1). Default: 0.5 (rrf), 0.3 (weighted)."),
+           fmt: Fmt = typer.Option(Fmt.table, "--format", help="table, json or csv.")):
+    """Search passages by keyword, by meaning, or both; every hit cites document and page."""
+    from search import QueryError
+    from search import search as run_search
+    from search.fusion import DEFAULT, Fusion, WEIGHTED_DEFAULT
+    base = DEFAULT if fusion == FusionMethod.rrf else WEIGHTED_DEFAULT
+    chosen = Fusion(method=fusion.value, k=rrf_k,
+                    keyword_weight=base.keyword_weight if keyword_weight is None else keyword_weight,
+                    semantic_weight=base.semantic_weight)
+    filters = _filters(doc_type, agency, state_, model, entity, after, before, doc)
+    with open_corpus() as corpus:
+        try:
+            hits = run_search(corpus, query, mode.value, limit, filters, by_document, chosen)
+        except (QueryError, ValueError) as err:
+            fail(str(err))
+        reason = "no hits"
+        if not hits and filters.active() and filters.chunk_ids(corpus) == []:
+            reason = "no hits: no document passes these filters"
+    _emit_hits(hits, fmt, by_document, reason)
+
+
+def similar(doc_id: str = typer.Argument(..., help="Document id (or a unique prefix)."),
+            page: Optional[int] = typer.Option(None, help="Only the passages on this page of the document."),
+            limit: int = typer.Option(10, help="How many documents (passages, with --passages)."),
+            passages: bool = typer.Option(False, "--passages", help="List passages, not one line per document."),
+            doc_type: Optional[str] = typer.Option(None, "--type"),
+            agency: Optional[str] = typer.Option(None),
+            state_: Optional[str] = typer.Option(None, "--state"),
+            model: Optional[str] = typer.Option(None),
+            entity: Optional[str] = typer.Option(None),
+            after: Optional[str] = typer.Option(None),
+            before: Optional[str] = typer.Option(None),
+            fmt: Fmt = typer.Option(Fmt.table, "--format")):
+    """More like this: passages of other documents nearest (by vector) to this document's, or to one page's."""
+    from search import QueryError
+    from search.engine import similar as run_similar
+    filters = _filters(doc_type, agency, state_, model, entity, after, before, None)
+    with open_corpus() as corpus:
+        try:
+            hits = run_similar(corpus, doc_id, page, limit, filters, by_document=not passages)
+        except QueryError as err:
+            fail(str(err))
+    _emit_hits(hits, fmt, not passages, "nothing similar: no other document has passages")
+
+
+def eval_(folder: Path = typer.Argument(..., help="A BEIR folder: corpus.jsonl, queries.jsonl, qrels/test.tsv."),
+          corpus_dir: Optional[Path] = typer.Option(None, help="Where the benchmark's corpus and vectors are kept "
+                                                    "(reused when present). Default: a folder in the temp directory."),
+          modes: List[Mode] = typer.Option(list(Mode), "--mode", help="Modes to measure (repeat the option)."),
+          fusion: FusionMethod = typer.Option(FusionMethod.rrf, help="Hybrid fusion to measure."),
+          rrf_k: int = typer.Option(60),
+          keyword_weight: Optional[float] = typer.Option(None),
+          fmt: Fmt = typer.Option(Fmt.table, "--format")):
+    """Measure search quality on a BEIR benchmark: nDCG@10, Recall@10, Recall@100, MRR@10 per mode."""
+    from readingroom.evaluating import BenchmarkError, build_corpus, evaluate, load_beir
+    from search.fusion import DEFAULT, Fusion, WEIGHTED_DEFAULT
+    base = DEFAULT if fusion == FusionMethod.rrf else WEIGHTED_DEFAULT
+    chosen = Fusion(method=fusion.value, k=rrf_k,
+                    keyword_weight=base.keyword_weight if keyword_weight is None else keyword_weight,
+                    semantic_weight=base.semantic_weight)
+    try:
+        bench = load_beir(folder)
+    except BenchmarkError as err:
+        fail(str(err))
+
+    def progress(event, done, total):
+        err_console.print(f"{bench.name}: {event} {done}/{total}", highlight=False)
+    path = build_corpus(bench, corpus_dir, progress)
+    result = evaluate(bench, path, [m.value for m in modes], {"hybrid": chosen})
+    if fmt == Fmt.json:
+        emit_json(dict(result.as_dict(), corpus=str(path)))
     else:
-        if not hits:
-            console.print("no hits")
-        for n, h in enumerate(hits, 1):
-            ranks = ", ".join(f"{m} #{r}" for m, r in h.ranks.items() if r)
-            extra = f" · {h.matches} passages" if by_document else ""
-            console.print(f"[bold]{n}. {h.file_name}[/bold] p.{h.page}  [dim]{h.title or ''} · "
-                          f"{h.doc_id[:12]} · score {h.score:.4g} ({ranks}){extra}[/dim]", highlight=False)
-            if h.section:
-                console.print(f"   [cyan]{h.section}[/cyan]", highlight=False)
-            console.print(highlighted("   " + h.snippet, [(s + 3, e + 3) for s, e in h.highlights]))
+        emit(result.rows(), fmt.value, ["benchmark", "mode", "ndcg@10", "recall@10", "recall@100", "mrr@10",
+                                        "ms_per_query"],
+             title=f"{bench.name}: {result.queries} queries, {result.documents} documents; hybrid = {chosen.describe()}")
 
 
-def remove(doc_id: str = typer.Argument(..., help="Document id (or a unique prefix).")):
+def remove(doc_id: str = typer.Argument(..., help="Document id (or a unique prefix)."),
+           fmt: Fmt = typer.Option(Fmt.table, "--format")):
     """Remove a document (and its attachments or members), its passages and their vectors."""
     from index.sync import open_index
+    from index.vectors import IndexFileError
     with open_corpus() as corpus:
-        found = corpus.document(doc_id)
+        try:
+            found = corpus.document(doc_id)
+        except KeyError as err:
+            fail(str(err.args[0]))
         if not found:
             fail(f"no document {doc_id}")
         chunk_ids = corpus.remove_document(found["id"])
-        vectors = open_index(corpus)
+        try:
+            vectors = open_index(corpus)
+        except IndexFileError as err:
+            fail(f"removed {found['path']} from the database, but {err}: run `readingroom index rebuild`")
         removed = vectors.remove(chunk_ids)
         vectors.save()
-    console.print(f"removed {found['path']}: {len(chunk_ids)} passages, {removed} vectors", highlight=False)
-
-
-@index_app.command("check")
-def index_check(fmt: Fmt = typer.Option(Fmt.table, "--format")):
-    """Check that every passage has exactly one vector and no vector is orphaned."""
-    from index.sync import check
-    with open_corpus() as corpus:
-        found = check(corpus)
-    result = {"ok": found.ok, "chunks": found.chunks, "vectors": found.vectors, "missing": found.missing,
-              "orphans": found.orphans, "duplicates": found.duplicates}
+    result = {"doc_id": found["id"], "path": found["path"], "passages": len(chunk_ids), "vectors": removed}
     if fmt == Fmt.json:
         emit_json(result)
     else:
-        console.print(f"{'ok' if found.ok else 'MISMATCH'}: {found.chunks} passages, {found.vectors} vectors; "
-                      f"{len(found.missing)} missing, {len(found.orphans)} orphans, "
-                      f"{len(found.duplicates)} duplicated", highlight=False)
+        console.print(f"removed {found['path']}: {len(chunk_ids)} passages, {removed} vectors", highlight=False)
+
+
+@index_app.command("check")
+def index_check(fmt: Fmt = typer.Option(Fmt.table, "--format"),
+                show: int = typer.Option(10, help="How many ids of each problem to list.")):
+    """Check that SQLite and FAISS agree: every passage has exactly one vector, no vector is orphaned,
+    and the file holds the kind of index the corpus records. Exits 1 when they do not."""
+    from index.sync import check
+    with open_corpus() as corpus:
+        found = check(corpus)
+        recorded = corpus.get_meta("vector_index") or {}
+    result = dict(found.as_dict(), params=recorded.get("params", {}), requested=recorded.get("requested"))
+    if fmt == Fmt.json:
+        emit_json(result)
+    else:
+        console.print(f"{'ok' if found.ok else 'MISMATCH'}: {found.chunks} passages, {found.vectors} vectors "
+                      f"in a {found.kind or '?'} index {result['params'] or ''}; {len(found.missing)} missing, "
+                      f"{len(found.orphans)} orphans, {len(found.duplicates)} duplicated", highlight=False)
+        for name in ("missing", "orphans", "duplicates"):
+            ids = getattr(found, name)
+            if ids:
+                more = f" (+{len(ids) - show} more)" if len(ids) > show else ""
+                console.print(f"  {name}: {', '.join(map(str, ids[:show]))}{more}", highlight=False)
+        for problem in found.problems:
+            console.print(f"  [red]problem:[/red] {problem}", highlight=False)
+        for note in found.notes:
+            console.print(f"  note: {note}", highlight=False)
+        if not found.ok:
+            console.print("  fix: `readingroom index rebuild` (reuses stored vectors where it can)", highlight=False)
     if not found.ok:
         raise typer.Exit(1)
 
 
 @index_app.command("rebuild")
-def index_rebuild():
-    """Embed every passage again into a new vector index."""
+def index_rebuild(kind: IndexKind = typer.Option(None, "--index-kind", help="auto (flat below 100k passages, "
+                                                 "IVF above), flat, ivf, ivf-sq8 (4x smaller) or ivf-pq (32x smaller). "
+                                                 "Default: what the corpus uses now."),
+                  reembed: bool = typer.Option(False, "--reembed", help="Embed every passage again instead of "
+                                               "reusing the stored float32 vectors."),
+                  nlist: Optional[int] = typer.Option(None, help="IVF lists (default ~4 sqrt(passages))."),
+                  nprobe: Optional[int] = typer.Option(None, help="IVF lists searched per query (default nlist/64, >= 16)."),
+                  fmt: Fmt = typer.Option(Fmt.table, "--format")):
+    """Build the vector index again, as the kind asked for; the choice is recorded in the corpus."""
     from index.sync import rebuild
+    params = {k: v for k, v in (("nlist", nlist), ("nprobe", nprobe)) if v}
     with open_corpus() as corpus:
-        n = rebuild(corpus)
-    console.print(f"rebuilt: {n} vectors")
-
-
+        try:
+            done = rebuild(corpus, kind=kind.value if kind else None, reembed=reembed, params=params or None)
+        except ValueError as err:
+            fail(str(err))
+    if fmt == Fmt.json:
+        emit_json(done.__dict__)
+    else:
+        console.print(f"rebuilt: {done.vectors} vectors in a {done.kind} index {done.params or ''}; "
+                      f"{done.embedded} passages embedded; {done.seconds:.1f} s", highlight=False)

@@ -1,0 +1,93 @@
+"""Fusing the keyword and semantic rankings into one.
+
+Two functions, both over each side's top candidates (a passage missing from one side gets
+nothing from it):
+
+* Reciprocal-rank fusion (Cormack et al. 2009): score = sum over sides of w_side / (k + rank),
+  rank 1-based. Uses ranks only, so it needs no calibration between BM25 and cosine.
+* Weighted score fusion (a convex combination, Bruch et al. 2023): score = sum over sides of
+  w_side * normalised score, where BM25 is divided by the best BM25 of the list (BM25's
+  theoretical minimum is 0) and cosine is min-max normalised over the list.
+
+The defaults (`DEFAULT`) were chosen on the two BEIR sets in ../shared/data/ir-benchmarks with
+`readingroom eval` (the table is in the README); `--fusion`, `--rrf-k` and `--keyword-weight`
+change them per query.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Ranking = list[tuple[int, float]]          # (chunk id, side's own score), best first
+
+
+@dataclass(frozen=True)
+class Fusion:
+    method: str = "rrf"                     # rrf | weighted
+    k: int = 60                             # RRF's rank constant
+    keyword_weight: float = 1.0
+    semantic_weight: float = 1.0
+
+    def weights(self) -> dict[str, float]:
+        return {"keyword": self.keyword_weight, "semantic": self.semantic_weight}
+
+    def describe(self) -> str:
+        if self.method == "rrf":
+            return (f"rrf k={self.k} weights keyword={self.keyword_weight:g} "
+                    f"semantic={self.semantic_weight:g}")
+        return f"weighted keyword={self.keyword_weight:g} semantic={self.semantic_weight:g}"
+
+
+DEFAULT = Fusion(method="rrf", k=60, keyword_weight=0.5, semantic_weight=1.0)
+PLAIN_RRF = Fusion(method="rrf", k=60, keyword_weight=1.0, semantic_weight=1.0)
+WEIGHTED_DEFAULT = Fusion(method="weighted", keyword_weight=0.3, semantic_weight=1.0)
+
+
+def rrf(rankings: dict[str, Ranking], k: int = 60, weights: dict[str, float] | None = None) -> list[tuple[int, float, dict]]:
+    """Reciprocal-rank fusion: [(chunk id, fused score, {side: 1-based rank or None})], best first;
+    ties go to the lower chunk id so results are stable."""
+    if k < 0:
+        raise ValueError("the RRF constant k must be >= 0")
+    weights = weights or {}
+    scores: dict[int, float] = {}
+    ranks: dict[int, dict[str, int | None]] = {}
+    for side, ranking in rankings.items():
+        weight = weights.get(side, 1.0)
+        for rank, (chunk_id, _) in enumerate(ranking, start=1):
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (k + rank)
+            ranks.setdefault(chunk_id, {s: None for s in rankings})[side] = rank
+    ordered = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(chunk_id, score, ranks[chunk_id]) for chunk_id, score in ordered]
+
+
+def _normalised(side: str, ranking: Ranking) -> dict[int, float]:
+    if not ranking:
+        return {}
+    values = [s for _, s in ranking]
+    if side == "keyword":
+        top = max(values)
+        return {c: (s / top if top > 0 else 0.0) for c, s in ranking}
+    low, high = min(values), max(values)
+    span = high - low
+    return {c: ((s - low) / span if span > 0 else 1.0) for c, s in ranking}
+
+
+def weighted(rankings: dict[str, Ranking], weights: dict[str, float] | None = None) -> list[tuple[int, float, dict]]:
+    weights = weights or {}
+    scores: dict[int, float] = {}
+    ranks: dict[int, dict[str, int | None]] = {}
+    for side, ranking in rankings.items():
+        weight = weights.get(side, 1.0)
+        for chunk_id, value in _normalised(side, ranking).items():
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + weight * value
+        for rank, (chunk_id, _) in enumerate(ranking, start=1):
+            ranks.setdefault(chunk_id, {s: None for s in rankings})[side] = rank
+    ordered = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(chunk_id, score, ranks[chunk_id]) for chunk_id, score in ordered]
+
+
+def fuse(rankings: dict[str, Ranking], fusion: Fusion = DEFAULT) -> list[tuple[int, float, dict]]:
+    if fusion.method == "rrf":
+        return rrf(rankings, fusion.k, fusion.weights())
+    if fusion.method == "weighted":
+        return weighted(rankings, fusion.weights())
+    raise ValueError(f"unknown fusion {fusion.method!r}: choose rrf or weighted")
