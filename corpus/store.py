@@ -225,3 +225,60 @@ class Corpus:
             sql += " LIMIT ?"
             params.append(limit)
         return self.rows(sql, params)
+
+    def agreements(self, model: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
+        """One row per agreement, naming its document, with its signatories and contacts."""
+        conds, params = [], []
+        if model:
+            conds.append("upper(a.model) = upper(?)")
+            params.append(model)
+        if state:
+            conds.append("(lower(a.state) = lower(?) OR lower(a.state) LIKE lower(?))")
+            params += [state, state + "%"]
+        where = ("WHERE " + " AND ".join(conds)) if conds else ""
+        rows = self.rows("SELECT a.document_id, d.path, d.file_name, a.agency, a.state, a.model, a.signed_date,"
+                         " a.effective_date, a.revision_date, a.sections, a.facts FROM agreements a"
+                         f" JOIN documents d ON d.id = a.document_id {where} ORDER BY a.state, a.agency, a.model",
+                         params)
+        people = self.rows("SELECT document_id, role, name, title, organization, signed_date, page_number"
+                           " FROM signatories ORDER BY id")
+        by_doc: dict[str, list] = {}
+        for p in people:
+            by_doc.setdefault(p.pop("document_id"), []).append(p)
+        for row in rows:
+            row["sections"] = json.loads(row["sections"] or "[]")
+            row["facts"] = json.loads(row["facts"] or "{}")
+            found = by_doc.get(row["document_id"], [])
+            row["signatories"] = [p for p in found if p["role"] == "signatory"]
+            row["points_of_contact"] = [p for p in found if p["role"] == "point_of_contact"]
+        return rows
+
+    def entity(self, name: str, type_: str | None = None) -> dict[str, Any] | None:
+        """An entity by name (exact, else the most mentioned one containing `name`), with the
+        documents and pages that mention it, its surface forms, and what appears most with it."""
+        type_sql, type_params = ("AND e.type = ?", [type_]) if type_ else ("", [])
+        found = self.rows(f"SELECT e.id, e.type, e.name, e.attributes FROM entities e WHERE lower(e.name) = lower(?) {type_sql}",
+                          [name, *type_params])
+        if not found:
+            found = self.rows("SELECT e.id, e.type, e.name, e.attributes, count(m.id) AS n FROM entities e"
+                              f" JOIN mentions m ON m.entity_id = e.id WHERE e.name LIKE ? {type_sql}"
+                              " GROUP BY e.id ORDER BY n DESC LIMIT 1", [f"%{name}%", *type_params])
+        if not found:
+            return None
+        entity = found[0]
+        entity.pop("n", None)
+        entity["attributes"] = json.loads(entity["attributes"] or "{}")
+        entity["aliases"] = self.rows("SELECT text AS alias, count(*) AS mentions FROM mentions WHERE entity_id = ?"
+                                      " GROUP BY text ORDER BY mentions DESC", [entity["id"]])
+        docs = self.rows("SELECT m.document_id, d.path, d.file_name, d.title, group_concat(DISTINCT m.page_number)"
+                         " AS pages, count(*) AS mentions FROM mentions m JOIN documents d ON d.id = m.document_id"
+                         " WHERE m.entity_id = ? GROUP BY m.document_id ORDER BY mentions DESC", [entity["id"]])
+        for d in docs:
+            d["pages"] = sorted(int(p) for p in str(d["pages"]).split(",") if p and p != "None")
+        entity["documents"] = docs
+        entity["related"] = self.rows(
+            "SELECT e.type, e.name, count(DISTINCT m2.document_id || ':' || m2.page_number) AS shared_pages"
+            " FROM mentions m1 JOIN mentions m2 ON m2.document_id = m1.document_id AND m2.page_number = m1.page_number"
+            " JOIN entities e ON e.id = m2.entity_id WHERE m1.entity_id = ? AND m2.entity_id != m1.entity_id"
+            " GROUP BY e.id ORDER BY shared_pages DESC, e.name LIMIT 15", [entity["id"]])
+        return entity

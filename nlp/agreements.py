@@ -5,7 +5,9 @@ import re
 from collections import Counter
 
 from corpus.records import Document
-from nlp.normalize import normalize_date
+from nlp.linking import link_agency
+from nlp.normalize import normalize_date, normalize_state
+from nlp.signatories import extract_people
 from nlp.structure import find_headings
 
 FEDERAL = re.compile(r"^(?:U\.S\.|United States|ICE|DHS|Department of Homeland|Enforcement and Removal|"
@@ -23,19 +25,38 @@ def extract_agreement(doc: Document) -> None:
     if agency and parties:
         # the party is named again and again (footers): prefer the most frequent non-federal agency
         agency = Counter(parties).most_common(1)[0][0] if Counter(parties)[agency] < 2 else agency
-    states = Counter(m.normalized for m in mentions if m.type == "GPE" and m.normalized)
+    state = _state(doc, agency)
     revised = REVISED.search(doc.text)
     sections = [h.text for p in doc.pages for h in find_headings(p.text) if h.level <= 1]
-    signature_pages = [p.number for p in doc.pages if re.search(r"By signing this MOA|For ICE:?\s*$|Signature", p.text, re.M)]
-    signed = sorted({m.normalized for m in mentions if m.type == "DATE" and m.page in signature_pages[:1]
-                     and len(m.normalized or "") == 10})
+    people = extract_people(doc, agency)
+    doc.signatories = people
+    signed = sorted(p["signed_date"] for p in people if p["role"] == "signatory" and p["signed_date"])
+    listed = link_agency(agency, state) if agency else []
     doc.agreement = {
         "agency": agency,
-        "state": states.most_common(1)[0][0] if states else None,
+        "state": state or (listed[0]["state"] if listed else None),
         "model": models.most_common(1)[0][0] if models else None,
-        "signed_date": signed[-1] if signed else None,
+        "signed_date": signed[-1] if signed else None,     # the agreement binds when the last party signs
         "revision_date": normalize_date(revised.group(1)) if revised else None,
         "sections": sections,
+        "facts": {"ice_list": [{k: r[k] for k in ("state", "county", "model", "signed", "status")} for r in listed]},
     }
     if agency:
         doc.title = f"287(g) {doc.agreement['model'] or ''} agreement: {agency}".replace("  ", " ")
+
+
+def _state(doc: Document, agency: str | None) -> str | None:
+    """The agency's state: from its name (`..., AL`, `Florida Department of ...`), else from
+    ICE's list when the agency is in one state only, else the state the document names most."""
+    if agency and (m := re.search(r",\s*([A-Z]{2})\s*$", agency)):
+        return normalize_state(m.group(1))
+    if agency:
+        for words in (3, 2, 1):
+            if (state := normalize_state(" ".join(agency.split()[:words]))) and len(state) > 2:
+                return state
+        listed = {r["state"] for r in link_agency(agency)}
+        if len(listed) == 1:
+            return listed.pop()
+    states = Counter(m.normalized for m in doc.mentions if m.type == "GPE" and m.normalized
+                     and m.normalized != "District of Columbia")
+    return states.most_common(1)[0][0] if states else None

@@ -9,6 +9,7 @@ from corpus.records import Document, Mention
 from nlp.agreements import extract_agreement
 from nlp.chunking import chunk_pages
 from nlp.doctype import classify, title
+from nlp.linking import is_noise, link_entities, resolve_acronyms
 from nlp.normalize import canonical
 from nlp.pipeline import load_pipeline
 
@@ -18,16 +19,24 @@ RENAME = {"LOC": "GPE", "FOIA_EXEMPTION_BARE": "FOIA_EXEMPTION"}
 RELEASE_STAMP = re.compile(r"RELEASED?\s+IN\s+(?:FULL|PART)|\(b\)\s*\(\s*[1-9]\s*\)|FOIA", re.I)
 EXEMPTION_CODE = re.compile(r"B?([1-9])(?:\s*\(\s*([A-F])\s*\))?")
 WHITESPACE = re.compile(r"\s+")
+HEADING_LIKE = re.compile(r"^\s*(?:[A-Z]{1,4}\.\s|Appendix\b|APPENDIX\b|Section\b)")
+
+
+SOFT_WRAP = 50      # a line at least this long that ends in a line break was wrapped, not ended
 
 
 def squeeze(text: str) -> tuple[str, list[int]]:
-    """Collapse whitespace runs to one space (spaCy's patterns see lines as one text) and keep,
-    for every character of the result, its offset in the original."""
+    """Collapse whitespace runs to one space, so that names wrapped across lines are one name to
+    spaCy, and keep, for every character of the result, its offset in the original. A break
+    after a short line (a signature block, a list, an address) stays a line break, so names on
+    successive lines stay apart."""
     out, where, last = [], [], 0
     for m in WHITESPACE.finditer(text):
         out.append(text[last:m.start()])
         where.extend(range(last, m.start()))
-        out.append(" ")
+        line = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+        hard = "\n" in m.group() and len(line.strip(" _\t")) < SOFT_WRAP
+        out.append("\n" if hard else " ")
         where.append(m.start())
         last = m.end()
     out.append(text[last:])
@@ -41,7 +50,10 @@ def _plausible(label: str, text: str, normalized: str | None) -> bool:
         return normalized is not None
     if label in ("PERSON", "ORG", "GPE"):
         letters = sum(c.isalpha() for c in text)
-        return letters >= 2 and letters >= len(text) / 2 and "_" not in text
+        if letters < 2 or letters < len(text) / 2 or "_" in text or "\n" in text.strip():
+            return False
+    if label == "PERSON":     # headings the model takes for names: "I. Purpose", "Appendix C. For"
+        return not HEADING_LIKE.match(text) and any(w[:1].isupper() for w in text.split())
     return True
 
 
@@ -75,8 +87,11 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
                                             normalized=normalized, page=chunk.first_page,
                                             start=chunk.char_start + start, end=chunk.char_start + end,
                                             chunk_index=index))
+    doc.mentions = [m for m in doc.mentions if not is_noise(m)]
     if doc.doc_type == "moa":
         extract_agreement(doc)
+    resolve_acronyms(doc, (doc.agreement or {}).get("agency"))
+    link_entities(doc)
     doc.title = title(doc)
     if doc.doc_date is None:
         dates = [m.normalized for m in doc.mentions if m.type == "DATE" and len(m.normalized or "") == 10]

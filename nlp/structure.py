@@ -1,15 +1,32 @@
 """Headings of agreements and similar documents: `I. PARTIES`, `A. DESIGNATION OF ...`,
-`APPENDIX A` + `STANDARD OPERATING PROCEDURES (SOP)`, also when OCR glues or splits them."""
+`APPENDIX A` + `STANDARD OPERATING PROCEDURES (SOP)`, also when OCR glues or splits them.
+
+Two layers:
+- `scan_headings(page_text)` finds every line that *could* be a heading, with what its label
+  could mean (a roman section number, a subsection letter, or both, as `I` and `V` can be;
+  OCR'd labels such as `Ill.` for III or `8.` for B included). It knows one page only.
+- `find_headings(page_text)` keeps the candidates that are headings without further context
+  (capitalised titles; a label that is a roman numeral is taken as a section): what chunking
+  and the agreement facts need. `nlp.clauses.split_clauses` reads candidates in document order
+  instead, and settles the ambiguous ones from the headings before them.
+"""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
-SECTION = re.compile(rf"^\s*({ROMAN})\s*[.,]\s*([A-Z][A-Z0-9 ,&/'’()\-]{{2,}})\s*$")
-SUBSECTION = re.compile(r"^\s*([A-Z])\s*[.,]\s*([A-Z][A-Z0-9 ,&/'’()\-]{2,})\s*$")
-APPENDIX = re.compile(r"^\s*(APPENDIX\s+[A-Z])\b[\s.:\-]*([A-Z][A-Z0-9 ,&/'’()\-]*)?\s*$")
+ROMAN_FULL = re.compile(rf"^{ROMAN}$")
+# Control characters appear where a font maps tabs oddly ("G.\x03INTERPRETATION"): treat as spaces.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+APPENDIX = re.compile(r"^\s*(APPENDIX)\s*([A-Z1-9])(?![A-Za-z])[\s.:\-–—]*(.*?)\s*$")
+# label, then "." (OCR: "..", ",", or nothing before an all-caps title), then the title
+LABELLED = re.compile(r"^\s*([IVXl1|]{1,5}|[A-Z]|[0-9])\s*(\.{1,2}|,|\s)\s*(\S.*?)?\s*$")
+LABEL_ONLY = re.compile(r"^\s*([IVXl1|]{1,5}|[A-Z])\s*\.{1,2}\s*$")
 CAPS_LINE = re.compile(r"^\s*[A-Z][A-Z0-9 ,&/'’()\-]{3,}\s*$")
+# OCR reads these digits where a subsection letter was printed
+DIGIT_LETTER = {"8": "B", "1": "I", "6": "G", "0": "D", "5": "S"}
+MAX_TITLE_WORDS = 12
 
 
 @dataclass
@@ -25,6 +42,63 @@ class Heading:
         return f"{self.label}. {self.title}".strip(". ") if self.level else f"{self.label} {self.title}".strip()
 
 
+@dataclass
+class Candidate:
+    """A line that could be a heading, and the readings of its label."""
+    start: int
+    end: int
+    printed: str                 # the heading as printed (lines joined by a space)
+    title: str
+    appendix: str | None = None  # "A" for APPENDIX A
+    roman: int | None = None     # the label read as a roman section number
+    letter: str | None = None    # the label read as a subsection letter
+    caps: bool = True            # the title is capitalised (title case titles are weaker evidence)
+    digit: bool = False          # the label was a digit read as a letter ("8." for B)
+    label: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def roman_value(label: str) -> int | None:
+    label = label.upper()
+    if not label or not ROMAN_FULL.match(label):
+        return None
+    values = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for i, ch in enumerate(label):
+        v = values[ch]
+        total += -v if i + 1 < len(label) and values[label[i + 1]] > v else v
+    return total
+
+
+def to_roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + numeral, n - value
+    return out
+
+
+def caps_ratio(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+
+
+def is_caps_title(text: str) -> bool:
+    """An all-caps heading title, tolerating OCR's stray lower-case letters (`RESPONSmILITY`)."""
+    letters = sum(c.isalpha() for c in text)
+    return (letters >= 3 and caps_ratio(text) >= 0.7 and len(text.split()) <= MAX_TITLE_WORDS
+            and not text.rstrip().endswith((".", ";", ":")) and text.strip()[:1].isalpha())
+
+
+def is_title_case(text: str) -> bool:
+    """`Complaint and Allegation Reporting Procedures`: most longer words capitalised."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z']*", text)]
+    long_words = [w for w in words if len(w) > 3]
+    return (bool(words) and text.strip()[:1].isalpha() and words[0][0].isupper() and len(words) <= MAX_TITLE_WORDS and long_words
+            and sum(w[0].isupper() for w in long_words) / len(long_words) >= 0.6
+            and not text.rstrip().endswith((".", ";", ",")))
+
+
 def _lines(text: str):
     pos = 0
     for line in text.split("\n"):
@@ -32,30 +106,91 @@ def _lines(text: str):
         pos += len(line) + 1
 
 
-def find_headings(text: str) -> list[Heading]:
-    found: list[Heading] = []
-    lines = list(_lines(text))
+def clean_title(title: str) -> str:
+    return re.sub(r"\s+", " ", CONTROL.sub(" ", title)).strip(" .:-–—")
+
+
+def scan_headings(text: str) -> list[Candidate]:
+    found: list[Candidate] = []
+    lines = [(pos, CONTROL.sub(" ", line)) for pos, line in _lines(text)]
     i = 0
     while i < len(lines):
         pos, line = lines[i]
         stripped = line.strip()
-        heading = None
+        nxt = lines[i + 1][1].strip() if i + 1 < len(lines) else ""
+        cand = None
         if (m := APPENDIX.match(stripped)):
-            title, end = (m.group(2) or "").strip(), pos + len(line)
-            if not title and i + 1 < len(lines) and CAPS_LINE.match(lines[i + 1][1]):
+            title, end, printed = m.group(3), pos + len(line), stripped
+            if not title and is_caps_title(nxt):
                 i += 1
-                title, end = lines[i][1].strip(), lines[i][0] + len(lines[i][1])
-            heading = Heading(pos, end, 0, re.sub(r"\s+", " ", m.group(1)), title)
-        elif (m := SECTION.match(stripped)) and m.group(1) and len(m.group(2).split()) <= 8:
-            heading = Heading(pos, pos + len(line), 1, m.group(1), m.group(2).strip())
-        elif (m := SUBSECTION.match(stripped)) and len(m.group(2).split()) <= 10 and not re.match(r"^[A-Z]\.\s*[A-Z]\.", stripped):
-            heading = Heading(pos, pos + len(line), 2, m.group(1), m.group(2).strip())
-        elif re.fullmatch(ROMAN + r"\s*\.", stripped) and stripped[0] in "IVX" and i + 1 < len(lines) \
-                and CAPS_LINE.match(lines[i + 1][1]):
-            # "I." on one line and "PURPOSE" on the next
-            i += 1
-            heading = Heading(pos, lines[i][0] + len(lines[i][1]), 1, stripped.rstrip(". "), lines[i][1].strip())
-        if heading:
-            found.append(heading)
+                title, end, printed = nxt, lines[i][0] + len(lines[i][1]), f"{stripped} {nxt}"
+            if not title or is_caps_title(title) or is_title_case(title):
+                letter = DIGIT_LETTER.get(m.group(2), m.group(2))
+                cand = Candidate(pos, end, printed, clean_title(title), appendix=letter,
+                                 label=f"APPENDIX {letter}")
+        elif (m := LABEL_ONLY.match(stripped)) and is_caps_title(nxt) and not LABELLED.match(nxt) \
+                and not APPENDIX.match(nxt):
+            # "V." on one line and "REPORTING AND DOCUMENTATION" on the next
+            cand = _labelled(pos, lines[i + 1][0] + len(lines[i + 1][1]), m.group(1), nxt,
+                             f"{stripped} {nxt}", True)
+            if cand:
+                i += 1
+        elif (m := LABELLED.match(stripped)) and m.group(3):
+            label, sep, title = m.group(1), m.group(2), m.group(3)
+            caps = is_caps_title(title)
+            # a label with no period is only believable before an all-caps title ("A COMPLAINT ...")
+            if (caps or is_title_case(title)) and (sep.strip() or (caps and len(title.split()) >= 2)):
+                cand = _labelled(pos, pos + len(line), label, title, stripped, caps)
+        if cand:
+            # a title broken over two lines: "A. DESIGNATION OF AUTHORIZED" + "FUNCTIONS"
+            if cand.caps and i + 1 < len(lines):
+                cont = lines[i + 1][1].strip()
+                if (cont and is_caps_title(cont) and len(cont.split()) <= 3 and len(cand.title.split()) >= 2
+                        and not LABELLED.match(cont) and not APPENDIX.match(cont)
+                        and re.search(r"\b(?:OF|AND|THE|TO|FOR|IN|ON|BY)$", cand.title)):
+                    i += 1
+                    cand.title = clean_title(f"{cand.title} {cont}")
+                    cand.printed = f"{cand.printed} {cont}"
+                    cand.end = lines[i][0] + len(lines[i][1])
+            cand.printed = clean_title(cand.printed) if not cand.appendix else re.sub(r"\s+", " ", cand.printed).strip()
+            found.append(cand)
         i += 1
+    return found
+
+
+def _labelled(start: int, end: int, label: str, title: str, printed: str, caps: bool) -> Candidate | None:
+    title = clean_title(title)
+    if not title or sum(c.isalpha() for c in title) < 3 or re.match(r"^[A-Z]\s?[.,;?]", title):
+        return None   # "C.M. Cronen", "U.S. Immigration": initials, not a label
+    cand = Candidate(start, end, printed, title, caps=caps)
+    if label.isdigit() and len(label) == 1:
+        if label in DIGIT_LETTER and caps:
+            cand.letter, cand.digit = DIGIT_LETTER[label], True
+            if label == "1":
+                cand.roman = 1
+        else:
+            return None
+    else:
+        normal = label.replace("l", "I").replace("1", "I").replace("|", "I")
+        cand.roman = roman_value(normal)
+        if len(label) == 1 and label.isalpha() and label.isupper():
+            cand.letter = label
+        if cand.roman is None and cand.letter is None:
+            return None
+    cand.label = label
+    return cand
+
+
+def find_headings(text: str) -> list[Heading]:
+    """Headings recognisable on one page alone (see the module's docstring)."""
+    found: list[Heading] = []
+    for c in scan_headings(text):
+        if c.appendix:
+            found.append(Heading(c.start, c.end, 0, f"APPENDIX {c.appendix}", c.title))
+        elif not c.caps or c.digit:
+            continue
+        elif c.roman is not None and (c.letter is None or c.letter in "IVX"):
+            found.append(Heading(c.start, c.end, 1, to_roman(c.roman), c.title))
+        elif c.letter:
+            found.append(Heading(c.start, c.end, 2, c.letter, c.title))
     return found

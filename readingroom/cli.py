@@ -1,8 +1,8 @@
 """The front door: a thin typer app. Each command parses options and calls one library function."""
 from __future__ import annotations
 
+import json
 import os
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -76,7 +76,7 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files and folders (sear
 
 
 @app.command()
-def entities(type_: Optional[str] = typer.Option(None, "--type", help="AGENCY, PERSON, DATE, GPE, LAW, ..."),
+def entities(type_: Optional[str] = typer.Option(None, "--type", help="AGENCY, PERSON, DATE, GPE, LAW, PROGRAM_MODEL, FOIA_EXEMPTION, BATES, ..."),
              min_docs: int = typer.Option(1, help="Only entities in at least this many documents."),
              limit: int = typer.Option(50, help="How many (0 for all)."),
              fmt: Fmt = typer.Option(Fmt.table, "--format")):
@@ -84,6 +84,48 @@ def entities(type_: Optional[str] = typer.Option(None, "--type", help="AGENCY, P
     with open_corpus() as corpus:
         rows = corpus.entity_counts(type_.upper() if type_ else None, min_docs, limit or None)
     emit(rows, fmt.value, ["type", "name", "mentions", "documents"])
+
+
+@app.command("entity")
+def show_entity(name: str = typer.Argument(..., help="A canonical name, or part of one."),
+                type_: Optional[str] = typer.Option(None, "--type", help="Only an entity of this type."),
+                fmt: Fmt = typer.Option(Fmt.table, "--format")):
+    """One entity: its documents with page citations, its aliases, what appears most with it."""
+    with open_corpus() as corpus:
+        found = corpus.entity(name, type_.upper() if type_ else None)
+    if not found:
+        fail(f"no entity named like {name!r}")
+    if fmt == Fmt.json:
+        emit_json(found)
+        return
+    console.print(f"[bold]{found['name']}[/bold] ({found['type']})  "
+                  f"{json.dumps(found['attributes']) if found['attributes'] else ''}", highlight=False)
+    console.print("aliases: " + "; ".join(f"{a['alias']} ({a['mentions']})" for a in found["aliases"][:10]),
+                  highlight=False)
+    emit([dict(d, pages=", ".join(map(str, d["pages"]))) for d in found["documents"]], fmt.value,
+         ["file_name", "pages", "mentions", "title"], title="documents")
+    emit(found["related"], fmt.value, ["type", "name", "shared_pages"], title="appears most with")
+
+
+@app.command()
+def agreements(model: Optional[str] = typer.Option(None, help="JEM, WSO or TFM."),
+               state_: Optional[str] = typer.Option(None, "--state", help="State name (or its start)."),
+               fmt: Fmt = typer.Option(Fmt.table, "--format")):
+    """287(g) agreements: agency, state, model, dates and signatories, one row per agreement."""
+    with open_corpus() as corpus:
+        rows = corpus.agreements(model, state_)
+    if fmt == Fmt.json:
+        emit_json(rows)
+        return
+    flat = [dict(r, signatories="; ".join(f"{p['name']} ({p['title'] or '?'}, {p['organization'] or '?'}"
+                                          f"{', ' + p['signed_date'] if p['signed_date'] else ''})"
+                                          for p in r["signatories"]),
+                 points_of_contact="; ".join(f"{p['title'] + ' ' if p['title'] else ''}{p['name']}"
+                                             for p in r["points_of_contact"]),
+                 sections=len(r["sections"]), facts=None) for r in rows]
+    emit(flat, fmt.value, ["agency", "state", "model", "signed_date", "revision_date", "signatories", "file_name"]
+         if fmt == Fmt.table else ["document_id", "path", "agency", "state", "model", "signed_date",
+                                   "effective_date", "revision_date", "signatories", "points_of_contact"])
 
 
 @app.command()

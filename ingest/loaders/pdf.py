@@ -80,8 +80,11 @@ class PdfLoader(Loader):
             text = page.get_text(sort=False)
         except Exception as err:
             raise IngestError(f"cannot read the text of page {page.number + 1} ({err})")
-        fields = _form_values(page)
-        return _merge_form_values(page, fields) if fields else text
+        if not page.first_widget and not any(a.type[1] == "FreeText" for a in page.annots() or []):
+            return text
+        # a filled-in form: its values sit in fields (or in content appended at the end of the
+        # page's stream); rebuild the lines by position so each value stands by its label
+        return _merge_form_values(page, _form_values(page))
 
     def _page(self, page: pymupdf.Page, text: str, shift: int | None, doc: Document) -> Page:
         mode = self.options.ocr
@@ -154,11 +157,12 @@ def _merge_form_values(page: pymupdf.Page, fields: list[tuple[pymupdf.Rect, str]
     items.sort(key=lambda it: ((it[1] + it[3]) / 2, it[0]))
     lines: list[list[tuple]] = []
     for item in items:
-        mid = (item[1] + item[3]) / 2
+        mid, height = (item[1] + item[3]) / 2, item[3] - item[1]
         if lines:
             last = lines[-1]
-            top, bottom = min(i[1] for i in last), max(i[3] for i in last)
-            if top <= mid <= bottom:
+            last_mid = sum((i[1] + i[3]) / 2 for i in last) / len(last)
+            last_height = min(i[3] - i[1] for i in last)
+            if abs(mid - last_mid) <= 0.4 * min(height, last_height):
                 last.append(item)
                 continue
         lines.append([item])

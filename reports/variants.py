@@ -1,0 +1,137 @@
+"""One clause key's texts -> variants, each with a word-level redline against the reference.
+
+- Identical: the same fingerprint (reports.text: whitespace, hyphenation, agency names, case,
+  punctuation and common OCR confusions ignored).
+- Near-identical: at most NEAR_WORDS changed words, or NEAR_SHARE of the reference's words if that
+  is more (so 3 words in a 100-word clause, 12 in a 400-word one), and no term-bearing number
+  (days, hours, years, months, percent, dollars) different. This absorbs OCR misreadings and a
+  filled-in office address; it never absorbs "48 hours" -> "72 hours".
+- Substantively different: anything else.
+A variant is a group of near-identical texts; the reference (`v1`) is the one most agreements use,
+or the text supplied as template. Each agreement's clause is `standard` (identical to the
+reference), `near-standard` (near-identical to it) or `variant` (in another group).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from rapidfuzz import fuzz
+
+from reports.text import display_text, fingerprint, quantity_changes, word_key, words
+
+NEAR_WORDS = 3
+NEAR_SHARE = 0.03
+CONTEXT_WORDS = 10           # words of unchanged text kept around each change in a redline
+
+
+@dataclass
+class Member:
+    document_id: str
+    display: str
+    fingerprint: str
+    page_number: int | None
+    heading: str
+
+
+@dataclass
+class Variant:
+    id: str
+    display: str                     # the representative text (the commonest spelling in the group)
+    fingerprint: str
+    members: list[Member] = field(default_factory=list)
+    template: bool = False           # seeded from --template
+    redline: list[list[str]] = field(default_factory=list)       # [[op, text], ...] against the reference
+    changed_words: int = 0
+    similarity: float = 1.0          # difflib ratio of the words against the reference
+    numbers: list[dict] = field(default_factory=list)
+
+
+def _keys(text: str) -> list[str]:
+    return [word_key(w) for w in words(text)]
+
+
+def compare(reference: str, other: str) -> tuple[list[list[str]], int, float]:
+    """Word-level redline of `other` against `reference` (words compared OCR-blind, shown as
+    printed): ([[op, text]...], changed words, similarity)."""
+    ref_words, oth_words = words(reference), words(other)
+    matcher = SequenceMatcher(None, _keys(reference), _keys(other), autojunk=False)
+    ops, changed = [], 0
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            ops.append(["equal", " ".join(oth_words[j1:j2])])
+            continue
+        changed += max(i2 - i1, j2 - j1)
+        if i2 > i1:
+            ops.append(["delete", " ".join(ref_words[i1:i2])])
+        if j2 > j1:
+            ops.append(["insert", " ".join(oth_words[j1:j2])])
+    return ops, changed, round(matcher.ratio(), 4)
+
+
+def is_near(reference: str, other: str) -> tuple[bool, int]:
+    ref_len = max(1, len(words(reference)))
+    budget = max(NEAR_WORDS, int(NEAR_SHARE * ref_len))
+    if abs(len(words(other)) - ref_len) > budget:
+        return False, -1
+    if fuzz.ratio(fingerprint(reference), fingerprint(other)) < 80:
+        return False, -1
+    _, changed, _ = compare(reference, other)
+    return changed <= budget and not quantity_changes(reference, other), changed
+
+
+def condense(ops: list[list[str]], context: int = CONTEXT_WORDS) -> list[list[str]]:
+    """Long unchanged stretches shortened to their ends: `... last ten words`."""
+    out = []
+    for n, (op, text) in enumerate(ops):
+        if op != "equal":
+            out.append([op, text])
+            continue
+        w = text.split()
+        first, last = n == 0, n == len(ops) - 1
+        keep_head = 0 if first else context
+        keep_tail = 0 if last else context
+        if len(w) <= keep_head + keep_tail + 3:
+            out.append([op, text])
+        else:
+            head, tail = " ".join(w[:keep_head]), " ".join(w[len(w) - keep_tail:]) if keep_tail else ""
+            out.append([op, " ".join(x for x in (head, "…", tail) if x)])
+    return out
+
+
+def group_variants(members: list[Member], template_text: str | None = None) -> list[Variant]:
+    """Variants of one clause key, reference first (`v1`), then by how many agreements use them."""
+    by_fp: dict[str, list[Member]] = {}
+    for m in members:
+        by_fp.setdefault(m.fingerprint, []).append(m)
+    groups: list[Variant] = []
+    if template_text is not None:
+        shown = display_text(template_text)
+        groups.append(Variant("", shown, fingerprint(shown), template=True))
+    for fp in sorted(by_fp, key=lambda f: (-len(by_fp[f]), f)):
+        ms = by_fp[fp]
+        shown = Counter(m.display for m in ms).most_common(1)[0][0]
+        for g in groups:
+            if g.fingerprint == fp or is_near(g.display, shown)[0]:
+                g.members.extend(ms)
+                break
+        else:
+            groups.append(Variant("", shown, fp, members=list(ms)))
+    reference = groups[0] if template_text is not None else max(groups, key=lambda g: len(g.members))
+    rest = sorted((g for g in groups if g is not reference), key=lambda g: (-len(g.members), g.fingerprint))
+    ordered = [reference] + rest
+    for i, g in enumerate(ordered, 1):
+        g.id = f"v{i}"
+        if g is reference:
+            continue
+        ops, g.changed_words, g.similarity = compare(reference.display, g.display)
+        g.redline = condense(ops)
+        g.numbers = quantity_changes(reference.display, g.display)
+    return ordered
+
+
+def status_of(member: Member, variant: Variant, reference: Variant) -> str:
+    if variant is not reference:
+        return "variant"
+    return "standard" if member.fingerprint == reference.fingerprint else "near-standard"
