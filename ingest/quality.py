@@ -48,17 +48,15 @@ def letter_coverage(text: str) -> float:
     return known / letters if letters else 0.0
 
 
-def shift_text(text: str, k: int) -> str:
+@lru_cache(maxsize=128)
+def _shift_table(k: int) -> dict[int, int]:
     # The shifted fonts move control characters too (\x03 is a shifted space); real spaces,
     # tabs and line ends stay as they are.
-    out = []
-    for ch in text:
-        c = ord(ch)
-        if (0 < c < 127 and c not in (9, 10, 13, 32)) and 32 <= c + k < 127:
-            out.append(chr(c + k))
-        else:
-            out.append(ch)
-    return "".join(out)
+    return {c: c + k for c in range(1, 127) if c not in (9, 10, 13, 32) and 32 <= c + k < 127}
+
+
+def shift_text(text: str, k: int) -> str:
+    return text.translate(_shift_table(k))
 
 
 def _garbled_tokens(line: str) -> list[str]:

@@ -1,6 +1,7 @@
 """How much of a page is blacked out.
 
-A redaction is a solid dark box. On a low-resolution grey image, text strokes are thin, so a
+A redaction is a solid dark box: on a scan, dark pixels; in a born-digital PDF, usually a filled
+black rectangle drawn over (or instead of) the text. On a low-resolution grey image, text strokes are thin, so a
 pixel whose whole neighbourhood is dark belongs to a box, not to a letter. We erode with a
 window of about 0.1 inch, dilate back, and measure the area (summed-area tables keep it fast).
 """
@@ -43,3 +44,34 @@ def page_redacted_fraction(page: pymupdf.Page) -> float:
     pix = page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY, alpha=False)
     gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width)
     return redacted_fraction(gray)
+
+
+def drawn_black_fraction(page: pymupdf.Page) -> float:
+    """Share of the page covered by filled near-black rectangles (born-digital redactions)."""
+    area = abs(page.rect) or 1
+    covered = 0.0
+    for path in page.get_drawings():
+        fill = path.get("fill")
+        if fill and max(fill) <= 0.2 and path.get("fill_opacity", 1) > 0.9:
+            rect = path["rect"] & page.rect
+            # thin rules and underlines are not redactions
+            if rect.width >= 6 and rect.height >= 6:
+                covered += abs(rect)
+    return round(min(1.0, covered / area), 4)
+
+
+SCANNED = 0.3      # pages this much covered by images are measured on their pixels
+
+
+def image_coverage(page: pymupdf.Page) -> float:
+    area = abs(page.rect) or 1
+    covered = sum(abs(pymupdf.Rect(info["bbox"]) & page.rect) for info in page.get_image_info())
+    return min(1.0, covered / area)
+
+
+def redacted_area(page: pymupdf.Page) -> float:
+    """Scanned pages: measure the pixels. Born-digital pages (a logo or a signature image at
+    most): the drawn boxes, which is far cheaper than rendering."""
+    if image_coverage(page) >= SCANNED:
+        return page_redacted_fraction(page)
+    return drawn_black_fraction(page)

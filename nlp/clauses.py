@@ -190,7 +190,13 @@ def split_clauses(pages: list[Page]) -> list[dict]:
                 continue
             title = _title_only(lines, i)
             if title:   # a template heading on its own line, its label lost
-                cands.append(Candidate(start, start + len(line), line.strip(), title, label="",
+                printed, first = line.strip(), start
+                prev = next(((p, ln) for p, ln in reversed(lines[:i]) if ln.strip()), None)
+                if prev and len(prev[1].strip()) <= 5 and not prev[1].strip().endswith(".") \
+                        and not any(c.start <= prev[0] < c.end for c in cands):
+                    # what is left of the label ("sfK" for "VI."): part of the heading as printed
+                    printed, first = f"{prev[1].strip()} {printed}", prev[0]
+                cands.append(Candidate(first, start + len(line), printed, title, label="",
                                        extra={"title_only": True}))
         found.extend((index, c) for c in sorted(cands, key=lambda c: c.start))
     seq = _Sequence()

@@ -145,9 +145,11 @@ def scan_headings(text: str) -> list[Candidate]:
             # a title broken over two lines: "A. DESIGNATION OF AUTHORIZED" + "FUNCTIONS"
             if cand.caps and i + 1 < len(lines):
                 cont = lines[i + 1][1].strip()
+                after = lines[i + 2][1].strip() if i + 2 < len(lines) else ""
                 if (cont and is_caps_title(cont) and len(cont.split()) <= 3 and len(cand.title.split()) >= 2
-                        and not LABELLED.match(cont) and not APPENDIX.match(cont)
-                        and re.search(r"\b(?:OF|AND|THE|TO|FOR|IN|ON|BY)$", cand.title)):
+                        and not LABELLED.match(cont) and not APPENDIX.match(cont) and not LABEL_ONLY.match(cont)
+                        and (re.search(r"\b(?:OF|AND|THE|TO|FOR|IN|ON|BY|,)$", cand.title)
+                             or (after and caps_ratio(after) < 0.5))):
                     i += 1
                     cand.title = clean_title(f"{cand.title} {cont}")
                     cand.printed = f"{cand.printed} {cont}"

@@ -148,9 +148,19 @@ def align(agreements: list[Agreement], encoder_factory=None) -> tuple[list[Claus
 
 
 def _place_by_embedding(pending, placed, key_index, encoder_factory, stats) -> None:
-    candidates = [(m, p) for m, p in pending if len(p.clause["text"].split()) >= MIN_WORDS_TO_EMBED]
+    have: dict[str, set[str]] = defaultdict(set)
+    for p in placed:
+        if p.key:
+            have[p.agreement.document_id].add(p.key)
+    model_keys: dict[str, set[str]] = defaultdict(set)
+    for k in key_index.values():
+        model_keys[k.model].add(k.key)
+    # worth embedding: enough words, and some key of its model that its agreement lacks
+    candidates = [(m, p) for m, p in pending if len(p.clause["text"].split()) >= MIN_WORDS_TO_EMBED
+                  and model_keys[m] - have[p.agreement.document_id]]
+    chosen = {id(p) for _, p in candidates}
     for m, p in pending:
-        if len(p.clause["text"].split()) < MIN_WORDS_TO_EMBED:
+        if id(p) not in chosen:
             stats["added"] += 1
             placed.append(p)
     if not candidates:
@@ -174,10 +184,6 @@ def _place_by_embedding(pending, placed, key_index, encoder_factory, stats) -> N
     for k, ts in key_texts.items():
         v = np.mean([vectors[t] for t in ts], axis=0)
         centroids[k] = v / (np.linalg.norm(v) or 1.0)
-    have: dict[str, set[str]] = defaultdict(set)
-    for p in placed:
-        if p.key:
-            have[p.agreement.document_id].add(p.key)
     for model, p in candidates:
         v = vectors[display_text(p.clause["text"])]
         best, best_score = None, -1.0

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from nlp.normalize import STATES
+
 HYPHEN_BREAK = re.compile(r"(\w)[-\u00ad]\s*\n\s*(\w)")
 SOFT_HYPHEN = re.compile(r"\u00ad\s*")
 QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "`": "'", "–": "-", "—": "-", "\u00a0": " "})
@@ -24,6 +26,9 @@ LEA_SUFFIX = (r"(?:County\s+)?(?:Sheriff[’'`]?s?\s+Office|Sheriffs?\s+Departme
               r"Detention\s+Center|Correctional\s+(?:Center|Facility)|Marshal[’']?s?\s+Office|"
               r"Criminal\s+Justice\s+Authority|Sheriff)")
 LEA_NAME = re.compile(rf"\b(?:[A-Z][A-Za-z.'’\-]+\s+){{1,5}}{LEA_SUFFIX}(?:\s*\([A-Z]{{2,6}}\))?(?:,\s*[A-Z]{{2}}\b)?")
+
+
+LEA_STATE = re.compile(r"\[LEA\],?\s*(?:" + "|".join(sorted(STATES)) + r")\b(?!\s*\d)")
 
 
 def agency_pattern(names: list[str]) -> re.Pattern | None:
@@ -44,6 +49,7 @@ def display_text(text: str, agency: re.Pattern | None = None) -> str:
     if agency is not None:
         text = agency.sub("[LEA]", text)
     text = LEA_NAME.sub("[LEA]", text)
+    text = LEA_STATE.sub("[LEA]", text)
     text = PHONE.sub("[PHONE]", text)
     return SPACES.sub(" ", text).strip()
 

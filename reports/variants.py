@@ -17,7 +17,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+import re
+
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from reports.text import display_text, fingerprint, quantity_changes, word_key, words
 
@@ -48,33 +51,60 @@ class Variant:
     numbers: list[dict] = field(default_factory=list)
 
 
-def _keys(text: str) -> list[str]:
-    return [word_key(w) for w in words(text)]
+def _tokens(text: str) -> tuple[list[str], list[str]]:
+    """Words as printed and their OCR-blind keys, leaving out words that are only punctuation
+    (bullets, stray marks)."""
+    shown, keys = [], []
+    for w in words(text):
+        k = word_key(w)
+        if k:
+            shown.append(w)
+            keys.append(k)
+    return shown, keys
+
+
+def _ocr_noise(old: list[str], new: list[str]) -> bool:
+    """A changed stretch that is OCR misreading, not wording: the same letters but for a few
+    (`supetvision`, `FOO` for FOD, `jaiVcorrectional`), or the same letters spaced differently
+    (`ofthis`), and never a different number."""
+    a, b = "".join(old), "".join(new)
+    if re.sub(r"\D", "", a) != re.sub(r"\D", "", b):
+        return False
+    if a == b:
+        return True
+    if max(len(old), len(new)) > 3:
+        return False
+    return Levenshtein.distance(a, b) <= max(1, int(0.15 * max(len(a), len(b))))
 
 
 def compare(reference: str, other: str) -> tuple[list[list[str]], int, float]:
     """Word-level redline of `other` against `reference` (words compared OCR-blind, shown as
-    printed): ([[op, text]...], changed words, similarity)."""
-    ref_words, oth_words = words(reference), words(other)
-    matcher = SequenceMatcher(None, _keys(reference), _keys(other), autojunk=False)
-    ops, changed = [], 0
+    printed): ([[op, text]...], changed words, similarity). Stretches that differ only by OCR
+    noise are shown as the other text prints them and not counted as changes."""
+    ref_words, ref_keys = _tokens(reference)
+    oth_words, oth_keys = _tokens(other)
+    matcher = SequenceMatcher(None, ref_keys, oth_keys, autojunk=False)
+    ops, changed, same = [], 0, 0
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            ops.append(["equal", " ".join(oth_words[j1:j2])])
+        if tag == "equal" or (tag == "replace" and _ocr_noise(ref_keys[i1:i2], oth_keys[j1:j2])):
+            same += max(i2 - i1, j2 - j1)
+            if ops and ops[-1][0] == "equal":
+                ops[-1][1] += " " + " ".join(oth_words[j1:j2])
+            else:
+                ops.append(["equal", " ".join(oth_words[j1:j2])])
             continue
         changed += max(i2 - i1, j2 - j1)
         if i2 > i1:
             ops.append(["delete", " ".join(ref_words[i1:i2])])
         if j2 > j1:
             ops.append(["insert", " ".join(oth_words[j1:j2])])
-    return ops, changed, round(matcher.ratio(), 4)
+    total = max(len(ref_keys), len(oth_keys)) or 1
+    return ops, changed, round(same / total, 4)
 
 
 def is_near(reference: str, other: str) -> tuple[bool, int]:
     ref_len = max(1, len(words(reference)))
     budget = max(NEAR_WORDS, int(NEAR_SHARE * ref_len))
-    if abs(len(words(other)) - ref_len) > budget:
-        return False, -1
     if fuzz.ratio(fingerprint(reference), fingerprint(other)) < 80:
         return False, -1
     _, changed, _ = compare(reference, other)

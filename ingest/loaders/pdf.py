@@ -10,6 +10,8 @@ they sit on the page.
 """
 from __future__ import annotations
 
+import re
+
 import pymupdf
 
 from corpus.records import Child, Document, Page
@@ -17,12 +19,14 @@ from ingest.errors import IngestError
 from ingest.loaders.base import Loader
 from ingest.ocr import ocr_page
 from ingest.quality import best_shift, quality, unshift, word_ratio
-from ingest.redaction import page_redacted_fraction
+from ingest.redaction import image_coverage, redacted_area
 
 GOOD_QUALITY = 0.6        # share of known words at or above which a text layer is trusted
 MIN_CHARS = 20            # fewer non-space characters than this: no text layer to speak of
 IMAGE_COVERED = 0.5       # a page this much covered by images, with few words, is a scan
 FEW_WORDS = 40
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 pymupdf.TOOLS.mupdf_display_errors(False)   # we report errors ourselves, once, per file
 
@@ -39,8 +43,10 @@ class PdfLoader(Loader):
             doc.title = title if len(title) > 3 else None
             doc.children.extend(self._embedded_files(pdf))
             raw = [self._page_text(page) for page in pdf]
-            # one font, one shift: learn it from the whole document's unknown words
-            shift = best_shift("\n".join(raw))
+            # one font, one shift: learn it from the whole document's unknown words (only where
+            # there is a sign of one: control characters, or a page that does not read as words)
+            suspect = any(CONTROL.search(t) or (quality(t) or 1) < GOOD_QUALITY for t in raw)
+            shift = best_shift("\n".join(raw)) if suspect else None
             for page, text in zip(pdf, raw):
                 doc.pages.append(self._page(page, text, shift, doc))
         finally:
@@ -77,14 +83,15 @@ class PdfLoader(Loader):
 
     def _page_text(self, page: pymupdf.Page) -> str:
         try:
-            text = page.get_text(sort=False)
+            textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_TEXT)   # keeps glyph codes of unmapped fonts
+            text = page.get_text(textpage=textpage)
         except Exception as err:
             raise IngestError(f"cannot read the text of page {page.number + 1} ({err})")
         if not page.first_widget and not any(a.type[1] == "FreeText" for a in page.annots() or []):
             return text
         # a filled-in form: its values sit in fields (or in content appended at the end of the
         # page's stream); rebuild the lines by position so each value stands by its label
-        return _merge_form_values(page, _form_values(page))
+        return _merge_form_values(page, _form_values(page, textpage), textpage)
 
     def _page(self, page: pymupdf.Page, text: str, shift: int | None, doc: Document) -> Page:
         mode = self.options.ocr
@@ -108,7 +115,7 @@ class PdfLoader(Loader):
         if not text.strip() and method != "ocr_failed":
             method = "none"
         return Page(number=page.number + 1, text=text, method=method, ocr_confidence=confidence,
-                    quality=quality(text), redacted_fraction=page_redacted_fraction(page))
+                    quality=quality(text), redacted_fraction=redacted_area(page))
 
     def _needs_ocr(self, page: pymupdf.Page, text: str) -> bool:
         chars = len("".join(text.split()))
@@ -118,7 +125,7 @@ class PdfLoader(Loader):
         ratio, words = word_ratio(text)
         if words >= 5 and ratio < GOOD_QUALITY:
             return True
-        return words < FEW_WORDS and _image_coverage(page) >= IMAGE_COVERED
+        return words < FEW_WORDS and image_coverage(page) >= IMAGE_COVERED
 
 
 def _better(ocr_text: str, layer_text: str) -> bool:
@@ -128,15 +135,7 @@ def _better(ocr_text: str, layer_text: str) -> bool:
     return ocr_ratio * ocr_words > layer_ratio * layer_words
 
 
-def _image_coverage(page: pymupdf.Page) -> float:
-    area = abs(page.rect) or 1
-    covered = 0.0
-    for info in page.get_image_info():
-        covered += abs(pymupdf.Rect(info["bbox"]) & page.rect)
-    return min(1.0, covered / area)
-
-
-def _form_values(page: pymupdf.Page) -> list[tuple[pymupdf.Rect, str]]:
+def _form_values(page: pymupdf.Page, textpage: pymupdf.TextPage) -> list[tuple[pymupdf.Rect, str]]:
     """Filled-in form fields and free-text annotations whose text is not on the page already."""
     found = []
     for widget in page.widgets() or []:
@@ -147,12 +146,13 @@ def _form_values(page: pymupdf.Page) -> list[tuple[pymupdf.Rect, str]]:
         if annot.type[1] == "FreeText" and annot.info.get("content"):
             found.append((annot.rect, annot.info["content"]))
     return [(rect, value.strip()) for rect, value in found
-            if value.strip() and value.strip() not in page.get_text(clip=rect)]
+            if value.strip() and value.strip() not in page.get_textbox(rect, textpage=textpage)]
 
 
-def _merge_form_values(page: pymupdf.Page, fields: list[tuple[pymupdf.Rect, str]]) -> str:
+def _merge_form_values(page: pymupdf.Page, fields: list[tuple[pymupdf.Rect, str]],
+                       textpage: pymupdf.TextPage) -> str:
     """Rebuild the page's lines from its words plus the form values, in reading order."""
-    items = [(w[0], w[1], w[2], w[3], w[4]) for w in page.get_text("words")]
+    items = [(w[0], w[1], w[2], w[3], w[4]) for w in page.get_text("words", textpage=textpage)]
     items += [(r.x0, r.y0, r.x1, r.y1, v.replace("\n", " ")) for r, v in fields]
     items.sort(key=lambda it: ((it[1] + it[3]) / 2, it[0]))
     lines: list[list[tuple]] = []
