@@ -47,7 +47,7 @@ def _squeeze(title: str) -> str:
     return re.sub(r"[^A-Z]", "", title.upper())
 
 
-def known_title(title: str, cutoff: float = 86) -> str | None:
+def known_title(title: str, cutoff: float = 80) -> str | None:
     """The template heading an (OCR'd) title stands for: `CML RIGHTS STANDARDS`, `EFFECTlYE DATE
     AND TERMJNA TION OF THIS MOA`, `MODIFICATIONS TO Tms MOA` -> the template's spelling."""
     squeezed = _squeeze(title)
@@ -135,6 +135,8 @@ class _Sequence:
             return 0, f"APPENDIX {c.appendix}"
         if self.in_appendix or not c.caps:
             return None
+        if not re.match(r"^\s*\S{1,5}?\s*[.,]", c.printed) and not known_title(c.title):
+            return None          # "M CRONE N": a label without its period must head a template title
         expected = self.expected_letter()
         as_section = c.roman is not None and self.section < c.roman <= self.section + 3 and not c.digit
         as_letter = c.letter is not None and self.section > 0 and (
@@ -147,6 +149,10 @@ class _Sequence:
         if as_section:
             self.section, self.letter = c.roman, None
             return 1, to_roman(c.roman)
+        if c.letter and c.letter != expected and self.section > 0 and known_title(c.title):
+            # a template title under a misread letter ("H. NOMINATION OF PERSONNEL" for B)
+            self.letter = expected
+            return 2, expected
         if as_letter:
             self.letter = c.letter
             return 2, c.letter

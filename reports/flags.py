@@ -28,8 +28,8 @@ FLAGS = [
     Flag("reimbursement", "Reimbursement terms", pattern=r"reimburs"),
     Flag("civil_rights", "Civil-rights standards", keys=("civil-rights",),
          pattern=r"civil\s*rights\s*(?:laws|statutes|standards)"),
-    Flag("language_access", "Language access (interpreters, limited English)", keys=("interpretation",),
-         pattern=r"limited\s*English|interpreters?\b"),
+    Flag("language_access", "Language access (interpreters)", keys=("interpretation",),
+         pattern=r"\binterpreters?\b"),
     Flag("complaint_procedure", "Complaint procedure", keys=("complaint",)),
 ]
 
@@ -44,28 +44,27 @@ def flag_agreement(clauses: list[dict]) -> dict[str, dict]:
     "page_number", "heading"} in order. Returns {flag: {"status", "key", "page", "value", "snippet"}}."""
     out = {}
     for flag in FLAGS:
-        hit = None
+        hits = []
         if flag.keys:
-            for c in clauses:
-                if c["key"] and any(k in c["key"].split("/")[-1] for k in flag.keys):
-                    hit = (c, None)
-                    break
-        if hit is None and flag.pattern:
+            hits = [(c, None) for c in clauses
+                    if c["key"] and any(k in c["key"].split("/")[-1] for k in flag.keys)]
+        if not hits and flag.pattern:
             rx = re.compile(flag.pattern, re.I)
             for c in clauses:
-                text = display_text(c["text"])
-                m = rx.search(text)
+                m = rx.search(display_text(c["text"]))
                 if m:
-                    hit = (c, m)
-                    break
-        if hit is None:
-            out[flag.name] = {"status": "absent", "key": None, "page": None, "value": None, "snippet": None}
+                    hits.append((c, m))
+        if not hits:
+            out[flag.name] = {"status": "absent", "key": None, "variant": None, "page": None, "heading": None,
+                              "value": None, "snippet": None}
             continue
-        c, m = hit
+        # the clause that shows the flag best: a changed one if any is changed
+        c, m = next((h for h in hits if h[0]["status"] == "variant"), hits[0])
         text = display_text(c["text"])
         value = None
         if flag.name in ("termination", "reimbursement"):
-            qs = [q["text"] for q in quantities(text) if q["unit"] in ("days", "years", "months", "dollars")]
+            qs = [q["text"] for h, _ in hits for q in quantities(display_text(h["text"]))
+                  if q["unit"] in ("days", "years", "months", "dollars")]
             value = ", ".join(dict.fromkeys(qs)) or None
         snippet = _snippet(text, m.start(), m.end()) if m else _snippet(text, 0, 0, 180)
         status = "changed" if c["status"] == "variant" else ("added" if c["status"] == "added" else "present")

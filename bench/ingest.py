@@ -1,0 +1,151 @@
+"""Ingest throughput, as ratios against the bare libraries doing the same work.
+
+    .venv/bin/python bench/ingest.py [--pages N] [--ocr-pages N] [--scaling]
+
+1. Text layer: our PDF loader (text, quality check, shifted-font check, redaction measure) plus
+   storing pages in SQLite, against bare PyMuPDF `get_text` over the same pages.
+2. OCR: our OCR of image-only pages (render + Tesseract TSV + quality + redactions), one
+   process, against the `tesseract` program over the same page images (PNG, 300 dpi), one
+   process, both with OMP_THREAD_LIMIT=1.
+3. --scaling: the whole `readingroom ingest` (loading, OCR, NLP, embedding) on the OCR set
+   with 1 and 2 workers.
+Reads ../shared/data when present, else the bundled sample corpus. Prints absolute figures.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ["OMP_THREAD_LIMIT"] = "1"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pymupdf  # noqa: E402
+
+from corpus.store import Corpus  # noqa: E402
+from ingest.load import load_bytes  # noqa: E402
+from ingest.options import IngestOptions  # noqa: E402
+from ingest.quality import vocabulary  # noqa: E402
+from ingest.redaction import image_coverage  # noqa: E402
+from nlp.chunking import chunk_pages  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data"
+
+
+def pdfs() -> list[Path]:
+    base = SHARED if SHARED.exists() else ROOT / "corpus" / "sample"
+    return sorted(base.rglob("*.pdf")) + sorted(base.rglob("*.PDF"))
+
+
+def classify(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, int]]]:
+    """Born-digital files (every page has text, no scanned page), and image-only pages."""
+    text_files, image_pages = [], []
+    for path in paths:
+        try:
+            doc = pymupdf.open(path)
+        except Exception:
+            continue
+        texts = [p.get_text().strip() for p in doc]
+        if all(texts) and all(image_coverage(p) < 0.3 for p in doc):
+            text_files.append(path)
+        image_pages += [(path, i) for i, (p, t) in enumerate(zip(doc, texts)) if not t and p.get_images()]
+    return text_files, image_pages
+
+
+def bench_text(files: list[Path], limit: int) -> None:
+    chosen, pages = [], 0
+    for f in files:
+        if pages >= limit:
+            break
+        chosen.append(f)
+        pages += pymupdf.open(f).page_count
+    vocabulary()
+    start = time.perf_counter()
+    for f in chosen:
+        doc = pymupdf.open(f)
+        for page in doc:
+            page.get_text()
+    bare = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Corpus(Path(tmp) / "bench.db")
+        start = time.perf_counter()
+        for f in chosen:
+            for item in load_bytes(f.read_bytes(), str(f), IngestOptions(ocr="never")):
+                if hasattr(item, "pages"):
+                    item.chunks = chunk_pages(item.pages)
+                    corpus.add_document(item)
+        ours = time.perf_counter() - start
+        corpus.close()
+    print(f"text layer: {len(chosen)} files, {pages} pages")
+    print(f"  bare PyMuPDF get_text   {pages / bare:8.1f} pages/s")
+    print(f"  readingroom load+store  {pages / ours:8.1f} pages/s   ratio {bare / ours:.2f}x")
+
+
+def bench_ocr(image_pages: list[tuple[Path, int]], limit: int) -> list[tuple[Path, int]]:
+    chosen = image_pages[:limit]
+    with tempfile.TemporaryDirectory() as tmp:
+        pngs = []
+        single = pymupdf.open()
+        for i, (path, number) in enumerate(chosen):
+            src = pymupdf.open(path)
+            png = Path(tmp) / f"p{i}.png"
+            src[number].get_pixmap(dpi=300, colorspace=pymupdf.csGRAY).save(png)
+            pngs.append(png)
+            single.insert_pdf(src, from_page=number, to_page=number)
+        start = time.perf_counter()
+        for png in pngs:
+            subprocess.run(["tesseract", str(png), "stdout"], capture_output=True, check=True,
+                           env=dict(os.environ, OMP_THREAD_LIMIT="1"))
+        bare = time.perf_counter() - start
+        data = single.tobytes()
+        start = time.perf_counter()
+        [doc] = [d for d in load_bytes(data, "ocr-set.pdf", IngestOptions(ocr="auto")) if hasattr(d, "pages")]
+        ours = time.perf_counter() - start
+    n = len(chosen)
+    ocrd = sum(p.method == "ocr" for p in doc.pages)
+    print(f"OCR: {n} image-only pages ({ocrd} OCR'd by us), one process each")
+    print(f"  bare tesseract CLI      {n / bare:8.2f} pages/s  ({bare / n:.2f} s/page)")
+    print(f"  readingroom OCR         {n / ours:8.2f} pages/s  ({ours / n:.2f} s/page)   ratio {bare / ours:.2f}x")
+    return chosen
+
+
+def bench_scaling(chosen: list[tuple[Path, int]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        for i, (path, number) in enumerate(chosen):
+            out = pymupdf.open()
+            out.insert_pdf(pymupdf.open(path), from_page=number, to_page=number)
+            out.save(folder / f"page{i:03d}.pdf")
+        rates = {}
+        for workers in (1, 2):
+            db = Path(tmp) / f"w{workers}.db"
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "readingroom.cli", "--corpus", str(db), "ingest", str(folder),
+                            "--workers", str(workers)], check=True, capture_output=True)
+            rates[workers] = len(chosen) / (time.perf_counter() - start)
+            print(f"  whole ingest, {workers} worker(s): {rates[workers]:6.2f} pages/s (OCR, NLP, embedding, startup)")
+        print(f"  scaling 1 -> 2 workers: {rates[2] / rates[1]:.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=300, help="text-layer pages to time")
+    parser.add_argument("--ocr-pages", type=int, default=12, help="image-only pages to OCR")
+    parser.add_argument("--scaling", action="store_true", help="also time the whole ingest with 1 and 2 workers")
+    args = parser.parse_args()
+    print(f"data: {SHARED if SHARED.exists() else ROOT / 'corpus' / 'sample'}; cores: {os.cpu_count()}")
+    text_files, image_pages = classify(pdfs())
+    bench_text(text_files, args.pages)
+    chosen = bench_ocr(image_pages, args.ocr_pages)
+    if args.scaling:
+        bench_scaling(chosen)
+
+
+if __name__ == "__main__":
+    main()
