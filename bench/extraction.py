@@ -306,7 +306,8 @@ def compare_agreement(gold: dict, doc) -> tuple[dict, list[str]]:
         field("signed_date", agr.get("signed_date") in sig_dates, agr.get("signed_date"), sig_dates)
 
     # signatories: gold with a printed name are matched to ours by name
-    pred = list(doc.signatories or [])
+    # points of contact are listed too (role "point_of_contact"); the gold holds the signers only
+    pred = [s for s in (doc.signatories or []) if s.get("role", "signatory") == "signatory"]
     named = [s for s in gold["signatories"] if s["name"]]
     used, pairs = set(), []
     for g in named:

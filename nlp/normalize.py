@@ -49,7 +49,8 @@ def normalize_date(text: str) -> str | None:
     if not re.search(r"\d", text) or len(text) > 40:
         return None
     if re.fullmatch(r"(19|20)\d{2}", text):
-        return text
+        return None          # a year alone is a citation's or a statute's, not a date to index
+    text = re.sub(r"^(\d{4})\.(\d{2})\.(\d{2})$", r"\1-\2-\3", text)
     try:
         a = dateparser.parse(text, default=datetime(1900, 1, 1), fuzzy=False)
         b = dateparser.parse(text, default=datetime(1904, 2, 2), fuzzy=False)
@@ -65,8 +66,15 @@ def normalize_date(text: str) -> str | None:
 
 
 def normalize_state(text: str) -> str | None:
-    key = clean(text).lower()
-    return STATE_NAMES.get(key) or STATE_ABBREVIATIONS.get(key)
+    """`Texas`, `TX`, `Tex.` -> `Texas`. Two-letter codes count only in capitals: `La Paz` is no
+    Louisiana, `in` no Indiana."""
+    cleaned = clean(text)
+    key = cleaned.lower()
+    if key in STATE_NAMES:
+        return STATE_NAMES[key]
+    if len(cleaned) == 2 and not cleaned.isupper():
+        return None
+    return STATE_ABBREVIATIONS.get(key)
 
 
 def canonical_agency(text: str) -> str:

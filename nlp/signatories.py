@@ -121,7 +121,7 @@ NAME_LINE = re.compile(r"^[ \t_]*(?:(?P<title>" + "|".join(re.escape(t) for t in
                        r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'’\-]+){1,2})[ \t]*$", re.M | re.I)
 NOT_NAME = re.compile(r"\b(Office|Department|Dept|Director|Enforcement|Operations|Security|Affairs|Washington|"
                       r"County|Sheriff|Police|Agency|Signature|Title|Date|Name|Revised|Appendix|Immigration|"
-                      r"Customs|Homeland|Public|Information|Contact|Program|Street|Avenue|Road|Suite|Center)\b", re.I)
+                      r"Customs|Homeland|Public|Information|Contact|Program|Street|Avenue|Road|Suite|Center|Digitally|Signed|Deputy|Chief)\b", re.I)
 
 
 def _add_line_names(doc: Document, page: int, text: str) -> None:
