@@ -10,15 +10,17 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: demo test setup tesseract clean bench
+.PHONY: demo test setup system clean bench
 
 setup: $(STAMP)
 
-tesseract:
-	@command -v tesseract >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq tesseract-ocr; }
+# Tesseract for OCR; Chromium only for the test that renders the HTML report in a real browser.
+system:
+	@command -v tesseract >/dev/null && command -v chromium >/dev/null || { \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq tesseract-ocr chromium; }
 
 # torch first, pinned to the CPU build: a plain `torch` pulls a multi-GB CUDA build.
-$(STAMP): pyproject.toml | tesseract
+$(STAMP): pyproject.toml | system
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0

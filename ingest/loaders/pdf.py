@@ -66,7 +66,7 @@ class PdfLoader(Loader):
             if not pdf.authenticate(self.options.password):
                 raise IngestError("encrypted PDF: the password given does not open it")
         if pdf.page_count == 0 and not pdf.embfile_count():
-            raise IngestError("PDF has no pages")
+            raise IngestError("damaged or empty PDF: no page could be read")
         try:
             pdf[0] if pdf.page_count else None
         except Exception as err:
