@@ -8,6 +8,7 @@ from spacy.language import Language
 from corpus.records import Document, Mention
 from nlp.agreements import extract_agreement
 from nlp.chunking import chunk_pages
+from nlp.clauses import split_clauses
 from nlp.doctype import classify, title
 from nlp.linking import is_noise, link_entities, resolve_acronyms
 from nlp.normalize import canonical
@@ -90,6 +91,7 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
     doc.mentions = [m for m in doc.mentions if not is_noise(m)]
     if doc.doc_type == "moa":
         extract_agreement(doc)
+        doc.clauses = split_clauses(doc.pages)
     resolve_acronyms(doc, (doc.agreement or {}).get("agency"))
     link_entities(doc)
     doc.title = title(doc)

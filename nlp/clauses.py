@@ -165,9 +165,11 @@ class _Sequence:
 def _title_only(lines: list[tuple[int, str]], i: int) -> str | None:
     """A template heading standing alone on its line, its label lost or garbled."""
     line = lines[i][1].strip()
-    if not is_caps_title(line) or len(line.split()) < 1:
+    # a garbled label before the title ("IH. AUTHORITY", "¥. REPORTING AND DOCUMENTATION")
+    title = re.sub(r"^\S{1,4}?[.,]\s*", "", line)
+    if not is_caps_title(title):
         return None
-    found = known_title(line, cutoff=92)
+    found = known_title(title, cutoff=92)
     if not found:
         return None
     # the line before must not be a sentence running into this one
@@ -208,8 +210,11 @@ def split_clauses(pages: list[Page]) -> list[dict]:
     seq = _Sequence()
     marks: list[tuple] = []     # (page index, start, end, printed, title, level, label)
     for n, (index, c) in enumerate(found):
-        judged = _judge_title_only(seq, [f for _, f in found[n + 1:n + 4]]) if c.extra.get("title_only") \
-            else seq.judge(c)
+        following = [f for _, f in found[n + 1:n + 4]]
+        judged = None if c.extra.get("title_only") else seq.judge(c)
+        if judged is None and (c.extra.get("title_only") or (c.caps and known_title(c.title, cutoff=90))):
+            # a template title whose label OCR garbled ("Il. AUTHORITY" after "II. PURPOSE")
+            judged = _judge_title_only(seq, following)
         if judged:
             level, label = judged
             marks.append((index, c.start, c.end, c.printed, c.title, level, label))
@@ -245,19 +250,25 @@ def _judge_title_only(seq: _Sequence, following: list[Candidate]) -> tuple[int, 
     """A template heading without a readable label (never inside an appendix): the gap in the
     numbering of the headings after it says whether it is the next section or the next
     subsection; with no gap to go by, it continues the run it is in."""
-    if seq.in_appendix or seq.section == 0:
-        return None
     nxt = next((f for f in following if not f.extra.get("title_only")), None)
+    if seq.in_appendix:
+        return None
+    if seq.section == 0:
+        if nxt is None or nxt.roman not in (2, 3) or nxt.digit:
+            return None
+        seq.section, seq.letter = 1, None
+        return 1, "I"
     expected = seq.expected_letter()
     subsection = seq.letter is not None
-    if nxt is not None and nxt.roman == seq.section + 2:
+    if nxt is not None and (nxt.roman == seq.section + 2 or (nxt.letter == "A" and nxt.roman is None)):
         subsection = False
     elif nxt is not None and nxt.letter and seq.letter and ord(nxt.letter) == ord(expected) + 1:
         subsection = True
     elif nxt is not None and nxt.roman == seq.section + 1:
-        subsection = True if seq.letter else None
-        if subsection is None:
-            return None
+        if not seq.letter:
+            # numbered twice as printed ("XV. COMPLAINT PROCEDURES", "XV. CIVIL RIGHTS STANDARDS")
+            return 1, to_roman(seq.section)
+        subsection = True
     if subsection:
         seq.letter = expected
         return 2, expected

@@ -21,8 +21,8 @@ ROMAN_FULL = re.compile(rf"^{ROMAN}$")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 APPENDIX = re.compile(r"^\s*(APPENDIX)\s*([A-Z1-9])(?![A-Za-z])[\s.:\-–—]*(.*?)\s*$")
 # label, then "." (OCR: "..", ",", or nothing before an all-caps title), then the title
-LABELLED = re.compile(r"^\s*([IVXl1|]{1,5}|[A-Z]|[0-9])\s*(\.{1,2}|,|\s)\s*(\S.*?)?\s*$")
-LABEL_ONLY = re.compile(r"^\s*([IVXl1|]{1,5}|[A-Z])\s*\.{1,2}\s*$")
+LABELLED = re.compile(r"^\s*([IVXil1|]{1,4}L?|[A-Z]|[0-9])\s*(\.{1,2}|,\.?|\s)\s*(\S.*?)?\s*$")
+LABEL_ONLY = re.compile(r"^\s*([IVXil1|]{1,5}|[A-Z])\s*\.{1,2}\s*$")
 CAPS_LINE = re.compile(r"^\s*[A-Z][A-Z0-9 ,&/'’()\-]{3,}\s*$")
 # OCR reads these digits where a subsection letter was printed
 DIGIT_LETTER = {"8": "B", "1": "I", "6": "G", "0": "D", "5": "S"}
@@ -117,12 +117,16 @@ def scan_headings(text: str) -> list[Candidate]:
     while i < len(lines):
         pos, line = lines[i]
         stripped = line.strip()
-        nxt = lines[i + 1][1].strip() if i + 1 < len(lines) else ""
+        # the next line with text (OCR puts a blank line between "APPENDIX B" and its title)
+        j = i + 1
+        while j < len(lines) and j <= i + 2 and not lines[j][1].strip():
+            j += 1
+        nxt = lines[j][1].strip() if j < len(lines) else ""
         cand = None
         if (m := APPENDIX.match(stripped)):
             title, end, printed = m.group(3), pos + len(line), stripped
             if not title and is_caps_title(nxt):
-                i += 1
+                i = j
                 title, end, printed = nxt, lines[i][0] + len(lines[i][1]), f"{stripped} {nxt}"
             if not title or is_caps_title(title) or is_title_case(title):
                 letter = DIGIT_LETTER.get(m.group(2), m.group(2))
@@ -131,10 +135,10 @@ def scan_headings(text: str) -> list[Candidate]:
         elif (m := LABEL_ONLY.match(stripped)) and is_caps_title(nxt) and not LABELLED.match(nxt) \
                 and not APPENDIX.match(nxt):
             # "V." on one line and "REPORTING AND DOCUMENTATION" on the next
-            cand = _labelled(pos, lines[i + 1][0] + len(lines[i + 1][1]), m.group(1), nxt,
+            cand = _labelled(pos, lines[j][0] + len(lines[j][1]), m.group(1), nxt,
                              f"{stripped} {nxt}", True)
             if cand:
-                i += 1
+                i = j
         elif (m := LABELLED.match(stripped)) and m.group(3):
             label, sep, title = m.group(1), m.group(2), m.group(3)
             caps = is_caps_title(title)
@@ -173,7 +177,9 @@ def _labelled(start: int, end: int, label: str, title: str, printed: str, caps: 
         else:
             return None
     else:
-        normal = label.replace("l", "I").replace("1", "I").replace("|", "I")
+        normal = label.replace("l", "I").replace("i", "I").replace("1", "I").replace("|", "I")
+        if len(normal) >= 2 and normal.endswith("L"):
+            normal = normal[:-1] + "I"          # "VIIL." is VIII as OCR reads it
         cand.roman = roman_value(normal)
         if len(label) == 1 and label.isalpha() and label.isupper():
             cand.letter = label

@@ -17,7 +17,8 @@ MODELS = ("JEM", "WSO", "TFM")
 MODEL_WORDS = [("WSO", re.compile(r"Warrant\s*Service\s*Officer", re.I)),
                ("TFM", re.compile(r"Task\s*Force\s*Model", re.I)),
                ("JEM", re.compile(r"Jail\s*Enforcement\s*Model", re.I))]
-MODEL_IN_NAME = re.compile(r"(?<![A-Za-z])(WSO|TFM|JEM)(?![A-Za-z])")
+MODEL_IN_NAME = re.compile(r"(?<![A-Z])(WSO|TFM|JEM)(?![A-Z])")
+AGREEMENT_OPENING = re.compile(r"Memo\S{0,12}\s*of\s*Agree", re.I)
 LABEL = re.compile(r"^\s*(?:APPENDIX\s*[A-Z0-9]\b|[IVXl1|]{1,5}\b|[A-Z0-9]\b)?\s*[.,]{0,2}\s*")
 
 
@@ -62,11 +63,18 @@ def load_agreements(corpus: Corpus, model: str | None = None, state: str | None 
                     signed_after: str | None = None) -> list[Agreement]:
     rows = corpus.conn.execute(
         "SELECT d.id, d.path, d.file_name, d.doc_date, a.agency, a.state, a.model, a.signed_date,"
-        " a.effective_date FROM documents d LEFT JOIN agreements a ON a.document_id = d.id"
-        " WHERE d.doc_type = 'moa' OR a.document_id IS NOT NULL ORDER BY d.path").fetchall()
+        " a.effective_date, d.doc_type = 'moa' OR a.document_id IS NOT NULL"
+        " FROM documents d LEFT JOIN agreements a ON a.document_id = d.id ORDER BY d.path").fetchall()
     want_state = (normalize_state(state) or state).lower() if state else None
     out: list[Agreement] = []
-    for doc_id, path, file_name, doc_date, agency, st, mdl, signed, effective in rows:
+    for doc_id, path, file_name, doc_date, agency, st, mdl, signed, effective, is_moa in rows:
+        if not is_moa:
+            # OCR noise can hide an agreement from the document-type classifier: its opening still
+            # says what it is ("Memornndum ofAgreement", "Memorand1.nn of Agreement")
+            first = "\n".join(t or "" for (t,) in corpus.conn.execute(
+                "SELECT text FROM pages WHERE document_id = ? AND page_number <= 2", [doc_id]))
+            if not AGREEMENT_OPENING.search(first[:3000]):
+                continue
         pages = [Page(number=n, text=t or "") for n, t in corpus.conn.execute(
             "SELECT page_number, text FROM pages WHERE document_id = ? ORDER BY page_number", [doc_id])]
         first = "\n".join(p.text for p in pages[:2])

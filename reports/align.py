@@ -28,7 +28,7 @@ from reports.text import display_text
 HEADING_MATCH = 85
 MIN_SUPPORT_SHARE = 0.10
 EMBED_MATCH = 0.85
-CENTROID_TEXTS = 8
+CENTROID_TEXTS = 4
 MIN_WORDS_TO_EMBED = 8
 
 
@@ -165,11 +165,11 @@ def _place_by_embedding(pending, placed, key_index, encoder_factory, stats) -> N
             placed.append(p)
     if not candidates:
         return
-    models = {m for m, _ in candidates}
-    # centroid texts: a few distinct texts of each key of the models concerned
+    # centroid texts: a few distinct texts of each key that some candidate's agreement lacks
+    wanted = set().union(*(model_keys[m] - have[p.agreement.document_id] for m, p in candidates))
     key_texts: dict[str, list[str]] = defaultdict(list)
     for p in placed:
-        if p.key and p.agreement.model in models and len(key_texts[p.key]) < CENTROID_TEXTS:
+        if p.key in wanted and len(key_texts[p.key]) < CENTROID_TEXTS:
             t = display_text(p.clause["text"])
             if len(t.split()) >= MIN_WORDS_TO_EMBED and t not in key_texts[p.key]:
                 key_texts[p.key].append(t)
@@ -182,6 +182,8 @@ def _place_by_embedding(pending, placed, key_index, encoder_factory, stats) -> N
     stats["embedded_texts"] = stats.get("embedded_texts", 0) + len(texts)
     centroids = {}
     for k, ts in key_texts.items():
+        if not ts:
+            continue
         v = np.mean([vectors[t] for t in ts], axis=0)
         centroids[k] = v / (np.linalg.norm(v) or 1.0)
     for model, p in candidates:

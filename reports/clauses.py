@@ -19,10 +19,12 @@ from reports import variants as variants_mod
 from reports.agreements import Agreement, guess_model, load_agreements, title_of
 from reports.align import _close, align
 from reports.flags import FLAGS, flag_agreement
-from reports.text import agency_pattern, display_text, fingerprint
+from reports.text import agency_acronyms, agency_pattern, display_text, fingerprint
 
 SCHEMA = "readingroom.clause-report/1"
 SHARED_SHARE = 0.5          # a key most agreements of the model have: lacking it is "missing"
+FILL_IN_MIN = 4            # a key is "filled in per agreement" when at least this many have it and
+FILL_IN_SHARE = 0.5        # there are at least half as many variants as agreements with it
 MIN_CLAUSES = 3             # fewer found: the agreement's text is unusable (image-only, not OCR'd)
 CSV_COLUMNS = ["document_path", "document_id", "agency", "state", "model", "clause_key", "variant_id",
                "status", "heading", "page_number"]
@@ -82,9 +84,11 @@ def build_clause_report(corpus: Corpus, model: str | None = None, state: str | N
     # variants per key
     members_by_key: dict[str, list] = defaultdict(list)
     agency_rx = {a.document_id: agency_pattern([a.agency or ""]) for a in agreements}
+    acronym_rx = {a.document_id: agency_acronyms("\n".join(p.text for p in a.pages[:1])) for a in agreements}
     for p in placed:
         if p.key:
-            shown = display_text(p.clause["text"], agency_rx[p.agreement.document_id])
+            shown = display_text(p.clause["text"], agency_rx[p.agreement.document_id],
+                                 acronym_rx[p.agreement.document_id])
             members_by_key[p.key].append(variants_mod.Member(p.agreement.document_id, shown, fingerprint(shown),
                                                              p.clause["page_number"], p.clause["heading"]))
     by_id = {a.document_id: a for a in agreements}
@@ -122,8 +126,10 @@ def build_clause_report(corpus: Corpus, model: str | None = None, state: str | N
                 "redline": g.redline,
                 "numbers": g.numbers,
             })
+        # filled in per agreement (points of contact, ...): nearly every agreement its own variant
+        fill_in = len(have) >= FILL_IN_MIN and len(groups) >= FILL_IN_SHARE * len(have)
         key_rows.append({
-            "key": k.key, "model": k.model, "title": k.title, "level": k.level,
+            "key": k.key, "model": k.model, "title": k.title, "level": k.level, "fill_in": fill_in,
             "headings": k.slugs, "agreements_with": len(have), "agreements_in_model": len(model_docs),
             "prevalence": round(prevalence, 3), "shared": shared,
             "reference": {"variant": "v1", "source": "template" if k.key in template_text else "corpus"},
@@ -164,7 +170,7 @@ def build_clause_report(corpus: Corpus, model: str | None = None, state: str | N
             csv_rows.append({"document_path": a.path, "document_id": a.document_id, "agency": a.agency,
                              "state": a.state, "model": a.model, "clause_key": row["key"], "variant_id": vid,
                              "status": status, "heading": heading, "page_number": page})
-            if status in ("variant", "missing"):
+            if status == "missing" or (status == "variant" and not row["fill_in"]):
                 v = next((v for v in row["variants"] if v["id"] == vid), None)
                 deviations.append({"key": row["key"], "title": row["title"], "status": status, "variant": vid,
                                    "page": page, "heading": heading,
@@ -210,6 +216,7 @@ def build_clause_report(corpus: Corpus, model: str | None = None, state: str | N
                       "added": how.get("added", 0), "embedded_texts": how.get("embedded_texts", 0)},
         "statuses": dict(Counter(r["status"] for r in csv_rows)),
         "unreadable": [r["path"] for r in agreement_rows if r["warning"]],
+        "fill_in_keys": [k["key"] for k in key_rows if k["fill_in"]],
         "flags": {f.name: dict(Counter(r["flags"][f.name]["status"] for r in agreement_rows)) for f in FLAGS},
         "seconds": None,
     }
@@ -223,6 +230,7 @@ def build_clause_report(corpus: Corpus, model: str | None = None, state: str | N
             "heading_match": align_mod.HEADING_MATCH, "min_support_share": align_mod.MIN_SUPPORT_SHARE,
             "embedding_match": align_mod.EMBED_MATCH, "near_identical_words": variants_mod.NEAR_WORDS,
             "near_identical_share": variants_mod.NEAR_SHARE, "shared_share": SHARED_SHARE,
+            "fill_in_min": FILL_IN_MIN, "fill_in_share": FILL_IN_SHARE,
         },
         "flag_labels": {f.name: f.label for f in FLAGS},
         "summary": summary,

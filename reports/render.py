@@ -91,7 +91,7 @@ def chart_svg(by_model_year: dict[str, dict[str, int]], width: int = 640, height
 
 def _context(report: dict) -> dict:
     keys = report["keys"]
-    interesting = [k for k in keys if len(k["variants"]) > 1 or k["missing"]]
+    interesting = [k for k in keys if (len(k["variants"]) > 1 and not k["fill_in"]) or k["missing"]]
     return {"r": report, "s": report["summary"], "keys": keys, "interesting": interesting,
             "chart": chart_svg(report["summary"]["by_model_year"]),
             "deviating": [a for a in report["agreements"] if a["deviations"] or a["warning"]]}

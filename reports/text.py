@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from nlp.normalize import STATES
 
@@ -41,7 +42,18 @@ def agency_pattern(names: list[str]) -> re.Pattern | None:
     return re.compile(r"\b(?:" + "|".join(alts) + r")\b", re.I) if alts else None
 
 
-def display_text(text: str, agency: re.Pattern | None = None) -> str:
+NOT_AGENCY = {"MOA", "ICE", "DHS", "OHS", "LEA", "INA", "SOP", "FOD", "FOO", "OPR", "ERO", "HSI", "JIC", "DOJ",
+              "OPLA", "POC", "POCS", "FTCA", "USC", "CFR", "NTA", "ISA", "IT", "JEM", "WSO", "TFM", "LE", "US", "PIO"}
+
+
+def agency_acronyms(first_pages: str) -> re.Pattern | None:
+    """The short names an agreement gives its agency ("... Sheriff's Office (BCSO)"): some
+    agreements use them where the template says "LEA", which is a fill-in, not a change of terms."""
+    found = {a for a in re.findall(r"\(([A-Z][A-Z&]{1,6})\)", first_pages) if a not in NOT_AGENCY}
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, found))) + r")\b") if found else None
+
+
+def display_text(text: str, agency: re.Pattern | None = None, acronyms: re.Pattern | None = None) -> str:
     text = text.translate(QUOTES)
     text = HYPHEN_BREAK.sub(r"\1\2", text)
     text = SOFT_HYPHEN.sub("", text)
@@ -50,6 +62,8 @@ def display_text(text: str, agency: re.Pattern | None = None) -> str:
         text = agency.sub("[LEA]", text)
     text = LEA_NAME.sub("[LEA]", text)
     text = LEA_STATE.sub("[LEA]", text)
+    if acronyms is not None:
+        text = acronyms.sub("LEA", text)
     text = PHONE.sub("[PHONE]", text)
     return SPACES.sub(" ", text).strip()
 
@@ -57,6 +71,7 @@ def display_text(text: str, agency: re.Pattern | None = None) -> str:
 _OCR_CHARS = str.maketrans({"1": "i", "l": "i", "|": "i", "!": "i", "0": "o", "5": "s"})
 
 
+@lru_cache(maxsize=200_000)
 def word_key(word: str) -> str:
     """A word as OCR-proof comparison key: lower case, letters and digits only, confusions folded."""
     w = re.sub(r"[^a-z0-9$%]", "", word.lower())
@@ -70,6 +85,7 @@ def words(text: str) -> list[str]:
     return text.split()
 
 
+@lru_cache(maxsize=20_000)
 def fingerprint(text: str) -> str:
     """Identical after normalisation: also blind to spaces OCR dropped or added ("ofthis")."""
     return "".join(word_key(w) for w in words(text))
@@ -83,7 +99,7 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "sixty": 60, "seventy": 70, "seventy-two": 72, "ninety": 90, "hundred": 100}
 _NUM = r"(\d{1,3}(?:,\d{3})*(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 QUANTITY = re.compile(
-    _NUM + r"(?:\s*\(\s*\d+\s*\))?[\s\-]*(?:calendar\s+|business\s+|working\s+)?"
+    r"(?<![^\s(])" + _NUM + r"(?:\s*\(\s*\d+\s*\))?[\s\-]*(?:calendar\s+|business\s+|working\s+)?"
     r"(days?|hours?|years?|months?|weeks?|minutes?|percent|per\s*cent|%)(?![a-z])", re.I)
 DOLLARS = re.compile(r"\$\s?(\d[\d,]*(?:\.\d{2})?)")
 UNITS = {"day": "days", "hour": "hours", "year": "years", "month": "months", "week": "weeks",

@@ -3,7 +3,7 @@
 - Identical: the same fingerprint (reports.text: whitespace, hyphenation, agency names, case,
   punctuation and common OCR confusions ignored).
 - Near-identical: at most NEAR_WORDS changed words, or NEAR_SHARE of the reference's words if that
-  is more (so 3 words in a 100-word clause, 12 in a 400-word one), and no term-bearing number
+  is more (so 3 words in clauses up to 300 words, 5 in a 500-word one; OCR misreadings are not counted as changed words at all), and no term-bearing number
   (days, hours, years, months, percent, dollars) different. This absorbs OCR misreadings and a
   filled-in office address; it never absorbs "48 hours" -> "72 hours".
 - Substantively different: anything else.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from difflib import SequenceMatcher
 
 import re
@@ -25,7 +26,7 @@ from rapidfuzz.distance import Levenshtein
 from reports.text import display_text, fingerprint, quantity_changes, word_key, words
 
 NEAR_WORDS = 3
-NEAR_SHARE = 0.03
+NEAR_SHARE = 0.01
 CONTEXT_WORDS = 10           # words of unchanged text kept around each change in a redline
 
 
@@ -51,13 +52,14 @@ class Variant:
     numbers: list[dict] = field(default_factory=list)
 
 
+@lru_cache(maxsize=20_000)
 def _tokens(text: str) -> tuple[list[str], list[str]]:
-    """Words as printed and their OCR-blind keys, leaving out words that are only punctuation
-    (bullets, stray marks)."""
+    """Words as printed and their OCR-blind keys, leaving out words that are only punctuation or
+    a lone letter (bullets: "•", or "x" and "o" from symbol fonts; stray marks)."""
     shown, keys = [], []
     for w in words(text):
         k = word_key(w)
-        if k:
+        if k and not (len(k) == 1 and k.isalpha() and k not in "ai"):   # bullets read as "x", "o", "e"
             shown.append(w)
             keys.append(k)
     return shown, keys
@@ -105,7 +107,7 @@ def compare(reference: str, other: str) -> tuple[list[list[str]], int, float]:
 def is_near(reference: str, other: str) -> tuple[bool, int]:
     ref_len = max(1, len(words(reference)))
     budget = max(NEAR_WORDS, int(NEAR_SHARE * ref_len))
-    if fuzz.ratio(fingerprint(reference), fingerprint(other)) < 80:
+    if fuzz.ratio(fingerprint(reference), fingerprint(other), score_cutoff=80) < 80:
         return False, -1
     _, changed, _ = compare(reference, other)
     return changed <= budget and not quantity_changes(reference, other), changed

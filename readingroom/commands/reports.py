@@ -52,8 +52,11 @@ def clauses(out: Path = typer.Option(..., "--out", help="Folder for report.html,
     console.print("statuses: " + ", ".join(f"{k} {statuses[k]}" for k in
                                            ("standard", "near-standard", "variant", "missing", "absent", "added")
                                            if k in statuses), highlight=False)
+    if s["fill_in_keys"]:
+        console.print(f"filled in per agreement (not counted as deviations): {', '.join(s['fill_in_keys'])}",
+                      highlight=False)
     for key in report["keys"]:
-        if len(key["variants"]) > 1 or key["missing"]:
+        if (len(key["variants"]) > 1 and not key["fill_in"]) or key["missing"]:
             nums = [f"{v['id']}: " + "; ".join(f"{n['unit']} {n['reference']}→{n['variant']}" for n in v["numbers"])
                     for v in key["variants"] if v["numbers"]]
             console.print(f"  {key['key']}: {key['agreements_with']}/{key['agreements_in_model']} have it, "
