@@ -55,3 +55,24 @@ def chunk_documents(corpus: Corpus, chunk_ids: list[int]) -> dict[int, str]:
         marks = ",".join("?" * len(part))
         out.update(corpus.conn.execute(f"SELECT id, document_id FROM chunks WHERE id IN ({marks})", part))
     return out
+
+
+def terms_with_prefix(corpus: Corpus, prefix: str, limit: int = 2000) -> list[tuple[str, int]]:
+    """(term, chunks containing it) for indexed terms starting with `prefix` (a range scan of
+    the FTS5 vocabulary, so it costs what it returns)."""
+    table = _vocab(corpus)
+    prefix = fts_term(prefix)
+    return [(r[0], r[1]) for r in corpus.conn.execute(
+        f"SELECT term, doc FROM {table} WHERE term >= ? AND term < ? LIMIT ?", [prefix, prefix + "\U0010ffff", limit])]
+
+
+def keyword_search(corpus: Corpus, match: str, limit: int, where: str = "",
+                   params: Iterable = ()) -> list[tuple[int, float]]:
+    """BM25 over chunks: (chunk id, score), higher is better. Reads the FTS5 index alone (no
+    join to `chunks` for every match: that doubles the cost of a common word); a filter is
+    a `rowid IN (...)` over the chunks that pass."""
+    sql = "SELECT rowid, -rank FROM chunks_fts WHERE chunks_fts MATCH ?"
+    if where:
+        sql += f" AND rowid IN (SELECT chunks.id FROM chunks WHERE {where})"
+    sql += " ORDER BY rank LIMIT ?"
+    return [(r[0], r[1]) for r in corpus.conn.execute(sql, [match, *params, limit])]

@@ -176,7 +176,7 @@ def evaluate(bench: Benchmark, corpus_path: Path, modes=MODES, fusions: dict[str
         for n, qid in enumerate(judged, start=1):
             text = bench.queries[qid]
             started = time.perf_counter()
-            vector = encoder.encode([text])[0]
+            vector = encoder.encode_query(text)
             encode_seconds = time.perf_counter() - started
             for column in columns:
                 mode = "hybrid" if column in fusions else column

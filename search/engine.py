@@ -5,8 +5,8 @@
 * semantic: the query's all-MiniLM-L6-v2 vector against the FAISS index (cosine).
 * hybrid (the default): both sides' top `depth` passages fused (`fusion.py`; the default is
   reciprocal-rank fusion with k = 60, keyword weight 0.5, semantic weight 1.0, chosen on the
-  BEIR sets). For a plain-words query the keyword side ORs the words (a question should still
-  find passages that lack one of its words). For a query written in FTS5 syntax (a quoted
+  BEIR sets). For a plain-words query the keyword side ORs the words and their inflections in
+  the corpus (a question should still find passages that lack one of its words). For a query written in FTS5 syntax (a quoted
   phrase, AND/OR/NOT, NEAR, prefix*) the user asked for exactness: only passages that match it
   are returned, ordered by the fusion of BM25 and meaning.
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -30,7 +31,8 @@ from search.snippets import snippet
 MODES = ("keyword", "semantic", "hybrid")
 MIN_DEPTH = 100               # each side of a hybrid search contributes at least this many
 SYNTAX_POOL = 10_000          # hybrid with FTS5 syntax: re-rank at most this many exact matches
-POSTINGS_BUDGET = 60_000      # hybrid OR-side: drop the commonest words beyond this many postings
+POSTINGS_BUDGET = 10_000      # hybrid OR-side: drop the commonest words beyond this many postings...
+POSTINGS_MAX = 40_000         # ...and the rarest too when even it has more (FTS5 scores every match)
 
 Ranked = list[tuple[int, float, dict]]     # (chunk id, score, {mode: 1-based rank or None})
 
@@ -63,7 +65,7 @@ class Hit:
 def _keyword(corpus: Corpus, match: str, limit: int, filters: Filters) -> list[tuple[int, float]]:
     where, params = filters.where()
     try:
-        return corpus.keyword_search(match, limit, where, params)
+        return search_sql.keyword_search(corpus, match, limit, where, params)
     except sqlite3.OperationalError as err:
         message = str(err).replace("fts5: ", "")
         raise QueryError(f"cannot read the query: {message}") from None
@@ -77,25 +79,70 @@ def keyword_ranking(corpus: Corpus, query: str, limit: int, filters: Filters | N
     filters = filters or Filters()
     syntax = uses_syntax(query) and not plain
     if any_term and not syntax:
-        words = terms(query, plain=True)
-        if not words:
-            raise QueryError("the query has no words to search for")
-        frequencies = search_sql.document_frequencies(corpus, words)
-        kept, postings = [], 0
-        for word in sorted((w for w in words if frequencies[w]), key=lambda w: frequencies[w]):
-            if kept and postings + frequencies[word] > POSTINGS_BUDGET:
-                break
-            kept.append(word)
-            postings += frequencies[word]
-        if not kept:
-            return []
-        return _keyword(corpus, " OR ".join(f'"{w}"' for w in kept), limit, filters)
+        match = any_term_match(corpus, terms(query, plain=True))
+        return _keyword(corpus, match, limit, filters) if match else []
     return _keyword(corpus, to_fts(query, plain=plain), limit, filters)
+
+
+def any_term_match(corpus: Corpus, words: list[str]) -> str | None:
+    """The OR side of hybrid search: each word, and the indexed words that share its English
+    stem (`warrants` finds `warrant`; the index itself is unstemmed, so that a quoted phrase
+    means exactly what it says), ORed. On a large corpus the commonest words are left out once
+    the rarer ones bring POSTINGS_BUDGET postings: their IDF is low and FTS5's cost follows
+    the rows it matches (it scores every one before the LIMIT). When even the rarest word
+    matches more than POSTINGS_MAX passages there is no keyword side: the query is all common
+    words, and hybrid ranks by meaning alone. Returns None when no word is left."""
+    if not words:
+        raise QueryError("the query has no words to search for")
+    groups = []
+    for word in words:
+        variants = stem_variants(corpus, word) if STEM_VARIANTS else search_sql.document_frequencies(corpus, [word])
+        variants = {t: df for t, df in variants.items() if df}
+        if variants:
+            groups.append((sum(variants.values()), sorted(variants)))
+    kept, postings = [], 0
+    for total, variants in sorted(groups):
+        if postings + total > (POSTINGS_BUDGET if kept else max(POSTINGS_BUDGET, POSTINGS_MAX)):
+            break
+        kept += variants
+        postings += total
+    return " OR ".join(f'"{t}"' for t in dict.fromkeys(kept)) or None
+
+
+STEM_VARIANTS = True
+
+
+def stem_variants(corpus: Corpus, word: str) -> dict[str, int]:
+    """{indexed term: document frequency} for the word and its inflections in the corpus."""
+    term = search_sql.fts_term(word)
+    stem = _stem(term)
+    out = search_sql.document_frequencies(corpus, [term])
+    if len(stem) < 3 or not term.isalpha():
+        return out
+    prefix = stem[:-1] if stem.endswith("i") and len(stem) > 3 else stem     # Snowball turns y into i
+    for candidate, df in search_sql.terms_with_prefix(corpus, prefix, limit=VARIANT_SCAN):
+        if candidate != term and len(candidate) <= len(stem) + 5 and _stem(candidate) == stem:
+            out[candidate] = df
+    return out
+
+
+VARIANT_SCAN = 300        # vocabulary terms looked at per query word
+
+
+@lru_cache(maxsize=262_144)
+def _stem(term: str) -> str:
+    if not _stemmers:
+        import snowballstemmer
+        _stemmers.append(snowballstemmer.stemmer("english"))
+    return _stemmers[0].stemWord(term)
+
+
+_stemmers: list = []
 
 
 def encode_query(text: str) -> np.ndarray:
     from index.encoder import load_encoder
-    return load_encoder().encode([text])[0]
+    return load_encoder().encode_query(text)
 
 
 def semantic_ranking(corpus: Corpus, query: str | None, limit: int, filters: Filters | None = None,

@@ -56,15 +56,15 @@ def test_exact_phrase(corpus):
 
 
 def test_and_or_not(corpus):
-    both = {h.chunk_id for h in search(corpus, "detainer AND warrant", mode="keyword", limit=200)}
-    either = {h.chunk_id for h in search(corpus, "detainer OR warrant", mode="keyword", limit=200)}
-    only = {h.chunk_id for h in search(corpus, "detainer NOT warrant", mode="keyword", limit=200)}
+    both = {h.chunk_id for h in search(corpus, "removal AND arrest", mode="keyword", limit=200)}
+    either = {h.chunk_id for h in search(corpus, "removal OR arrest", mode="keyword", limit=200)}
+    only = {h.chunk_id for h in search(corpus, "removal NOT arrest", mode="keyword", limit=200)}
     assert both and only and both < either and only < either and not (both & only)
     for cid in both:
-        assert {"detainer", "warrant"} <= set(words_of(text_of(corpus, cid)))
+        assert {"removal", "arrest"} <= set(words_of(text_of(corpus, cid)))
     for cid in only:
         words = set(words_of(text_of(corpus, cid)))
-        assert "detainer" in words and "warrant" not in words
+        assert "removal" in words and "arrest" not in words
 
 
 def test_near_respects_the_distance(corpus):
@@ -175,7 +175,7 @@ def test_filters_apply_before_the_cut_off(corpus, mode):
     """The FOIA letter is never among the top hits for this query; filtered to it, the search
     still returns its best `limit` passages instead of the few that survive a later cut."""
     kalven = doc_id_of(corpus, "Kalven%")
-    query = "responsive records" if mode == "keyword" else "law enforcement officers authority"
+    query = "information" if mode == "keyword" else "law enforcement officers authority"
     unfiltered = search(corpus, query, mode=mode, limit=5)
     assert all(h.doc_id != kalven for h in unfiltered)
     filtered = rank(corpus, query, mode, 100, Filters(doc=kalven))
@@ -297,3 +297,20 @@ def test_similar_cli(ingested, corpus):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert len(rows) == 2 and all(r["doc_id"] != jim_wells and r["source"]["page"] for r in rows)
+
+
+def test_or_side_finds_inflections_and_drops_common_words_on_a_budget(corpus, monkeypatch):
+    import search.engine as engine
+    from corpus import search_sql
+    variants = engine.stem_variants(corpus, "warrants")
+    assert {"warrant", "warrants"} <= set(variants) and all(df > 0 for df in variants.values())
+    full = engine.any_term_match(corpus, ["warrants", "ice"])
+    assert '"warrant"' in full and '"ice"' in full
+    rare = search_sql.document_frequencies(corpus, ["warrant", "warrants"])
+    monkeypatch.setattr(engine, "POSTINGS_BUDGET", sum(rare.values()))
+    monkeypatch.setattr(engine, "POSTINGS_MAX", sum(rare.values()))
+    assert '"ice"' not in engine.any_term_match(corpus, ["warrants", "ice"])     # ICE is everywhere
+    monkeypatch.setattr(engine, "POSTINGS_MAX", 1)
+    monkeypatch.setattr(engine, "POSTINGS_BUDGET", 1)
+    assert engine.any_term_match(corpus, ["warrants", "ice"]) is None              # all words common
+    assert rank(corpus, "warrants ice", "hybrid", 20)                             # meaning alone

@@ -88,8 +88,8 @@ def search(query: str = typer.Argument(..., help='Words, or FTS5 syntax: "exact 
            before: Optional[str] = typer.Option(None, help="Documents dated on or before (YYYY[-MM[-DD]])."),
            doc: Optional[str] = typer.Option(None, help="Only this document (id or unique prefix)."),
            fusion: FusionMethod = typer.Option(FusionMethod.rrf, help="Hybrid fusion: rrf (reciprocal rank) or weighted (normalised scores)."),
-           rrf_k: int = typer.Option(60, help="RRF's rank constant k."),
-           keyword_weight: Optional[float] = typer.Option(None, help="Weight of the keyword side in hybrid fusion (semantic is 1). Default: 0.5 (rrf), 0.3 (weighted)."),
+           rrf_k: int = typer.Option(10, help="RRF's rank constant k (score = weight / (k + rank))."),
+           keyword_weight: Optional[float] = typer.Option(None, help="Weight of the keyword side in hybrid fusion (semantic is 1). Default: 0.4 (rrf), 0.2 (weighted)."),
            fmt: Fmt = typer.Option(Fmt.table, "--format", help="table, json or csv.")):
     """Search passages by keyword, by meaning, or both; every hit cites document and page."""
     from search import QueryError
@@ -140,7 +140,7 @@ def eval_(folder: Path = typer.Argument(..., help="A BEIR folder: corpus.jsonl, 
                                                     "(reused when present). Default: a folder in the temp directory."),
           modes: List[Mode] = typer.Option(list(Mode), "--mode", help="Modes to measure (repeat the option)."),
           fusion: FusionMethod = typer.Option(FusionMethod.rrf, help="Hybrid fusion to measure."),
-          rrf_k: int = typer.Option(60),
+          rrf_k: int = typer.Option(10),
           keyword_weight: Optional[float] = typer.Option(None),
           fmt: Fmt = typer.Option(Fmt.table, "--format")):
     """Measure search quality on a BEIR benchmark: nDCG@10, Recall@10, Recall@100, MRR@10 per mode."""
@@ -193,6 +193,11 @@ def remove(doc_id: str = typer.Argument(..., help="Document id (or a unique pref
         console.print(f"removed {found['path']}: {len(chunk_ids)} passages, {removed} vectors", highlight=False)
 
 
+def _describe_kind(kind: str | None, params: dict | None) -> str:
+    details = ", ".join(f"{k}={v}" for k, v in (params or {}).items())
+    return f"{kind or '?'}" + (f" ({details})" if details else "")
+
+
 @index_app.command("check")
 def index_check(fmt: Fmt = typer.Option(Fmt.table, "--format"),
                 show: int = typer.Option(10, help="How many ids of each problem to list.")):
@@ -207,7 +212,7 @@ def index_check(fmt: Fmt = typer.Option(Fmt.table, "--format"),
         emit_json(result)
     else:
         console.print(f"{'ok' if found.ok else 'MISMATCH'}: {found.chunks} passages, {found.vectors} vectors "
-                      f"in a {found.kind or '?'} index {result['params'] or ''}; {len(found.missing)} missing, "
+                      f"in the {_describe_kind(found.kind, result['params'])} index; {len(found.missing)} missing, "
                       f"{len(found.orphans)} orphans, {len(found.duplicates)} duplicated", highlight=False)
         for name in ("missing", "orphans", "duplicates"):
             ids = getattr(found, name)
@@ -244,5 +249,5 @@ def index_rebuild(kind: IndexKind = typer.Option(None, "--index-kind", help="aut
     if fmt == Fmt.json:
         emit_json(done.__dict__)
     else:
-        console.print(f"rebuilt: {done.vectors} vectors in a {done.kind} index {done.params or ''}; "
+        console.print(f"rebuilt: {done.vectors} vectors in the {_describe_kind(done.kind, done.params)} index; "
                       f"{done.embedded} passages embedded; {done.seconds:.1f} s", highlight=False)
