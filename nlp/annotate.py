@@ -18,6 +18,7 @@ KEEP = {"AGENCY", "ORG", "PERSON", "GPE", "LOC", "DATE", "LAW", "PROGRAM_MODEL",
         "FOIA_EXEMPTION_BARE", "FOIA_MARKING", "BATES", "EMAIL", "PHONE", "MONEY"}
 RENAME = {"LOC": "GPE", "FOIA_EXEMPTION_BARE": "FOIA_EXEMPTION"}
 RELEASE_STAMP = re.compile(r"RELEASED?\s+IN\s+(?:FULL|PART)|\(b\)\s*\(\s*[1-9]\s*\)|FOIA", re.I)
+BARE_CODE = re.compile(r"(?<![\w.])B[1-9](?:\([A-F]\))?(?![\w.])")
 EXEMPTION_CODE = re.compile(r"B?([1-9])(?:\s*\(\s*([A-F])\s*\))?")
 WHITESPACE = re.compile(r"\s+")
 HEADING_LIKE = re.compile(r"^\s*(?:[A-Z]{1,4}\.\s|Appendix\b|APPENDIX\b|Section\b)")
@@ -59,7 +60,10 @@ def _plausible(label: str, text: str, normalized: str | None) -> bool:
 
 
 def _parts(label: str, text: str, offset: int) -> list[tuple[int, int]]:
-    """Character spans of one mention, or of each code in an exemption list ("Ex. 6 and 7(C)")."""
+    """Character spans of one mention, or of each code in an exemption list ("Ex. 6 and 7(C)",
+    "B1,B5"; in "B1,1.4(D)" the 1.4(D) is a classification reason, not an exemption)."""
+    if label == "FOIA_EXEMPTION_BARE":
+        return [(offset + m.start(), offset + m.end()) for m in BARE_CODE.finditer(text)]
     if label == "FOIA_EXEMPTION" and not text.lstrip().startswith("("):
         codes = list(EXEMPTION_CODE.finditer(text))
         if len(codes) > 1:
@@ -79,7 +83,7 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
             if ent.label_ not in KEEP or (ent.label_ == "FOIA_EXEMPTION_BARE" and not stamped):
                 continue
             label = RENAME.get(ent.label_, ent.label_)
-            for s, e in _parts(label, ent.text, ent.start_char):
+            for s, e in _parts(ent.label_, ent.text, ent.start_char):
                 name, normalized = canonical(label, text[s:e], ent.ent_id_)
                 if not _plausible(label, text[s:e], normalized):
                     continue
