@@ -20,6 +20,7 @@ The IVF kinds keep a hash-table direct map, so a stored vector can be read back 
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 import faiss
 import numpy as np
@@ -123,12 +124,25 @@ def build(kind: str, ids: np.ndarray, vectors: np.ndarray, params: dict | None =
     sample = min(n, max(params["nlist"] * TRAIN_PER_LIST, 1), TRAIN_MAX)
     rng = np.random.default_rng(seed)
     train = vectors if sample >= n else vectors[np.sort(rng.choice(n, sample, replace=False))]
-    index.train(train)
-    index.nprobe = params["nprobe"]
-    index.set_direct_map_type(faiss.DirectMap.Hashtable)
-    for start in range(0, n, 65_536):
-        index.add_with_ids(vectors[start:start + 65_536], ids[start:start + 65_536])
+    with single_threaded():
+        index.train(train)
+        index.nprobe = params["nprobe"]
+        index.set_direct_map_type(faiss.DirectMap.Hashtable)
+        for start in range(0, n, 65_536):
+            index.add_with_ids(vectors[start:start + 65_536], ids[start:start + 65_536])
     return index
+
+
+@contextmanager
+def single_threaded():
+    """FAISS's OpenMP k-means spins forever when PyTorch's OpenMP runtime is loaded in the same
+    process (seen here: IVF training hung after the encoder had run). One thread avoids it."""
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
 
 
 def describe(index: faiss.Index, requested: str = "auto", trained_on: int | None = None) -> dict:
