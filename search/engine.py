@@ -4,7 +4,7 @@
   (`query.py`).
 * semantic: the query's all-MiniLM-L6-v2 vector against the FAISS index (cosine).
 * hybrid (the default): both sides' top `depth` passages fused (`fusion.py`; the default is
-  reciprocal-rank fusion with k = 60, keyword weight 0.5, semantic weight 1.0, chosen on the
+  reciprocal-rank fusion with k = 10, keyword weight 0.4, semantic weight 1.0, chosen on the
   BEIR sets). For a plain-words query the keyword side ORs the words and their inflections in
   the corpus (a question should still find passages that lack one of its words). For a query written in FTS5 syntax (a quoted
   phrase, AND/OR/NOT, NEAR, prefix*) the user asked for exactness: only passages that match it

@@ -10,7 +10,7 @@ nothing from it):
   theoretical minimum is 0) and cosine is min-max normalised over the list.
 
 The default, RRF with k = 10, keyword weight 0.4, semantic weight 1.0, was chosen on the two
-BEIR sets in ../shared/data/ir-benchmarks (a sweep of k in {10, 30, 60, 100} and keyword weight
+BEIR sets of the development data (ir-benchmarks: DBpedia-entity and MS MARCO subsets) (a sweep of k in {10, 30, 60, 100} and keyword weight
 in {0.1 .. 1.0}, both methods): it had the best worst-case gain over the better single mode
 (+0.5 nDCG@10 on each set). Plain RRF (k = 60, equal weights) fell 1-3 points *below* dense
 alone on both sets, as published results warn: with all-MiniLM-L6-v2 far ahead of BM25 here,
