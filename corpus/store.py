@@ -195,14 +195,6 @@ class Corpus:
             f" FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id IN ({marks})", ids)
         return {r["chunk_id"]: r for r in rows}
 
-    def keyword_search(self, match: str, limit: int, where: str = "", params: Iterable[Any] = ()) -> list[tuple[int, float]]:
-        """BM25 over chunks; returns (chunk id, score) with higher scores better."""
-        sql = ("SELECT chunks.id, -bm25(chunks_fts) AS score FROM chunks_fts"
-               " JOIN chunks ON chunks.id = chunks_fts.rowid"
-               f" WHERE chunks_fts MATCH ? {('AND ' + where) if where else ''}"
-               " ORDER BY bm25(chunks_fts) LIMIT ?")
-        return [(r[0], r[1]) for r in self.conn.execute(sql, [match, *params, limit])]
-
     def counts(self) -> dict[str, int]:
         out = {}
         for table in ("documents", "pages", "chunks", "entities", "mentions", "agreements", "ingest_errors"):

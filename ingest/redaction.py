@@ -28,7 +28,7 @@ def redacted_fraction(gray: np.ndarray, dpi: int = DPI) -> float:
         return 0.0
     dark = gray <= DARK
     full = _window_sum(dark, k) == k * k           # erosion: windows that are all ink
-    covered = np.zeros((h, w), dtype=np.int32)      # dilation: every pixel of such a window
+    # dilation: every pixel of such a window
     covered_sum = np.pad(full.astype(np.int32), ((0, k - 1), (0, k - 1)))
     cs = np.pad(covered_sum.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
     # a pixel is covered if any full window starting within k-1 above/left of it exists

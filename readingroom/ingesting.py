@@ -196,8 +196,8 @@ def ingest(corpus: Corpus, paths: Iterable[str | Path], options: IngestOptions |
                 store(results)
             pool.close()
         embed_pending(force=True)
-        if embed:
-            summary.embedded += _sync_quietly(corpus, vectors, sync)
+        if embed:   # chunks an earlier, interrupted run stored but did not embed
+            summary.embedded += len(sync(corpus, vectors=vectors).missing)
     except KeyboardInterrupt:
         summary.interrupted = True
         if pool is not None:
@@ -212,8 +212,3 @@ def ingest(corpus: Corpus, paths: Iterable[str | Path], options: IngestOptions |
         notify("done", summary, len(jobs))
     return summary
 
-
-def _sync_quietly(corpus: Corpus, vectors, sync) -> int:
-    """Embed chunks an earlier, interrupted run stored but did not embed."""
-    found = sync(corpus, vectors=vectors)
-    return len(found.missing)
