@@ -15,6 +15,8 @@ TOKEN = re.compile(r"[^\s]+")
 WORD = re.compile(r"[A-Z]{3,}(?![a-z])|[A-Z]?[a-z]{2,}")
 SHIFTS = [k for k in range(-40, 41) if k not in (0, 32, -32)]   # +-32 only flips letter case
 ODD = re.compile(r"[\\`{}~^|<>\[\]=+*%\x00-\x1f]")   # characters that real words rarely sit among
+LATIN = re.compile("[A-Za-z]")
+LETTER = re.compile(r"[^\W\d_]")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 
 
@@ -43,7 +45,7 @@ def quality(text: str) -> float | None:
 def letter_coverage(text: str) -> float:
     """Share of all letters in `text` that sit in known English words."""
     vocab = vocabulary()
-    letters = sum(ch.isalpha() for ch in text)
+    letters = len(LETTER.findall(text))
     known = sum(len(w) for w in WORD.findall(text) if w.lower() in vocab)
     return known / letters if letters else 0.0
 
@@ -60,8 +62,13 @@ def shift_text(text: str, k: int) -> str:
 
 
 def _garbled_tokens(line: str) -> list[str]:
-    return [t for t in TOKEN.findall(line) if len(t) >= 3 and re.search("[A-Za-z]", t)
-            and letter_coverage(t) < 0.5]
+    return [t for t in TOKEN.findall(line) if len(t) >= 3 and _garbled(t)]
+
+
+@lru_cache(maxsize=1 << 16)
+def _garbled(token: str) -> bool:
+    """A token with letters, most of them outside known words (tokens repeat: cached)."""
+    return bool(LATIN.search(token)) and letter_coverage(token) < 0.5
 
 
 def _wordish(token: str) -> bool:

@@ -63,15 +63,22 @@ def drawn_black_fraction(page: pymupdf.Page) -> float:
 SCANNED = 0.3      # pages this much covered by images are measured on their pixels
 
 
-def image_coverage(page: pymupdf.Page) -> float:
+def image_coverage(page: pymupdf.Page, textpage: pymupdf.TextPage | None = None) -> float:
+    """Share of the page under images; `textpage`, if given, must keep images
+    (TEXT_PRESERVE_IMAGES), and saves building another."""
     area = abs(page.rect) or 1
-    covered = sum(abs(pymupdf.Rect(info["bbox"]) & page.rect) for info in page.get_image_info())
+    if textpage is None:
+        boxes = [info["bbox"] for info in page.get_image_info()]
+    else:
+        boxes = [b[:4] for b in textpage.extractBLOCKS() if b[6] == 1]
+    covered = sum(abs(pymupdf.Rect(box) & page.rect) for box in boxes)
     return min(1.0, covered / area)
 
 
-def redacted_area(page: pymupdf.Page) -> float:
+def redacted_area(page: pymupdf.Page, images: float | None = None) -> float:
     """Scanned pages: measure the pixels. Born-digital pages (a logo or a signature image at
-    most): the drawn boxes, which is far cheaper than rendering."""
-    if image_coverage(page) >= SCANNED:
+    most): the drawn boxes, which is far cheaper than rendering. `images`: the page's image
+    coverage, if known."""
+    if (image_coverage(page) if images is None else images) >= SCANNED:
         return page_redacted_fraction(page)
     return drawn_black_fraction(page)

@@ -28,7 +28,7 @@ class ImageLoader(Loader):
                 # an image page measures the image at its own resolution: rendering it at the OCR
                 # resolution gives Tesseract the pixels it works best on
                 pix = render(images[page.number], self.options.dpi, self.options.max_page_pixels)
-                result = ocr_image(pix.tobytes("pnm"), self.options.ocr_lang)
+                result = ocr_image(pix.tobytes("png"), self.options.ocr_lang)
                 text, confidence = result.text, result.confidence
             doc.pages.append(Page(number=page.number + 1, text=text, method="ocr" if text.strip() else "none",
                                   ocr_confidence=confidence, quality=quality(text),

@@ -42,13 +42,14 @@ class PdfLoader(Loader):
             title = (pdf.metadata or {}).get("title", "").strip()
             doc.title = title if len(title) > 3 else None
             doc.children.extend(self._embedded_files(pdf))
-            raw = [self._page_text(page) for page in pdf]
+            read = [self._page_text(page) for page in pdf]
+            raw = [text for text, _ in read]
             # one font, one shift: learn it from the whole document's unknown words (only where
             # there is a sign of one: control characters, or a page that does not read as words)
             suspect = any(CONTROL.search(t) or (quality(t) or 1) < GOOD_QUALITY for t in raw)
             shift = best_shift("\n".join(raw)) if suspect else None
-            for page, text in zip(pdf, raw):
-                doc.pages.append(self._page(page, text, shift, doc))
+            for page, (text, images) in zip(pdf, read):
+                doc.pages.append(self._page(page, text, images, shift, doc))
         finally:
             pdf.close()
         if not doc.pages and not doc.children:
@@ -81,26 +82,31 @@ class PdfLoader(Loader):
             children.append(Child(name=name, data=pdf.embfile_get(i)))
         return children
 
-    def _page_text(self, page: pymupdf.Page) -> str:
+    def _page_text(self, page: pymupdf.Page) -> tuple[str, float]:
+        """The page's text layer, and the share of the page covered by images (one text page
+        gives both: TEXTFLAGS_TEXT keeps the glyph codes of unmapped fonts, and image blocks
+        are kept for their boxes)."""
         try:
-            textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_TEXT)   # keeps glyph codes of unmapped fonts
+            textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_TEXT | pymupdf.TEXT_PRESERVE_IMAGES)
             text = page.get_text(textpage=textpage)
+            images = image_coverage(page, textpage)
         except Exception as err:
             raise IngestError(f"cannot read the text of page {page.number + 1} ({err})")
         if not page.first_widget and not any(a.type[1] == "FreeText" for a in page.annots() or []):
-            return text
+            return text, images
         # a filled-in form: its values sit in fields (or in content appended at the end of the
         # page's stream); rebuild the lines by position so each value stands by its label
-        return _merge_form_values(page, _form_values(page, textpage), textpage)
+        words = page.get_text("words", textpage=textpage)
+        return _merge_form_values(_form_values(page, words), words), images
 
-    def _page(self, page: pymupdf.Page, text: str, shift: int | None, doc: Document) -> Page:
+    def _page(self, page: pymupdf.Page, text: str, images: float, shift: int | None, doc: Document) -> Page:
         mode = self.options.ocr
         method, confidence = "text", None
         if shift is not None:
             repaired, lines = unshift(text, shift)
             if lines:
                 text, method = repaired, "unshifted"
-        if mode == "always" or (mode == "auto" and self._needs_ocr(page, text)):
+        if mode == "always" or (mode == "auto" and self._needs_ocr(page, text, images)):
             try:
                 result = ocr_page(page, self.options.dpi, self.options.ocr_lang, self.options.max_page_pixels)
             except IngestError as err:
@@ -115,17 +121,16 @@ class PdfLoader(Loader):
         if not text.strip() and method != "ocr_failed":
             method = "none"
         return Page(number=page.number + 1, text=text, method=method, ocr_confidence=confidence,
-                    quality=quality(text), redacted_fraction=redacted_area(page))
+                    quality=quality(text), redacted_fraction=redacted_area(page, images))
 
-    def _needs_ocr(self, page: pymupdf.Page, text: str) -> bool:
+    def _needs_ocr(self, page: pymupdf.Page, text: str, images: float) -> bool:
         chars = len("".join(text.split()))
-        has_images = bool(page.get_images())
         if chars < MIN_CHARS:
-            return has_images or bool(page.get_drawings())
+            return images > 0 or bool(page.get_images()) or bool(page.get_drawings())
         ratio, words = word_ratio(text)
         if words >= 5 and ratio < GOOD_QUALITY:
             return True
-        return words < FEW_WORDS and image_coverage(page) >= IMAGE_COVERED
+        return words < FEW_WORDS and images >= IMAGE_COVERED
 
 
 def _better(ocr_text: str, layer_text: str) -> bool:
@@ -135,8 +140,12 @@ def _better(ocr_text: str, layer_text: str) -> bool:
     return ocr_ratio * ocr_words > layer_ratio * layer_words
 
 
-def _form_values(page: pymupdf.Page, textpage: pymupdf.TextPage) -> list[tuple[pymupdf.Rect, str]]:
-    """Filled-in form fields and free-text annotations whose text is not on the page already."""
+Word = tuple        # PyMuPDF's "words": (x0, y0, x1, y1, text, block, line, word)
+
+
+def _form_values(page: pymupdf.Page, words: list[Word]) -> list[tuple[pymupdf.Rect, str]]:
+    """Filled-in form fields and free-text annotations whose text is not on the page already
+    (not among the words printed inside the field's box)."""
     found = []
     for widget in page.widgets() or []:
         value = widget.field_value
@@ -146,13 +155,17 @@ def _form_values(page: pymupdf.Page, textpage: pymupdf.TextPage) -> list[tuple[p
         if annot.type[1] == "FreeText" and annot.info.get("content"):
             found.append((annot.rect, annot.info["content"]))
     return [(rect, value.strip()) for rect, value in found
-            if value.strip() and value.strip() not in page.get_textbox(rect, textpage=textpage)]
+            if value.strip() and " ".join(value.split()) not in _words_in(rect, words)]
 
 
-def _merge_form_values(page: pymupdf.Page, fields: list[tuple[pymupdf.Rect, str]],
-                       textpage: pymupdf.TextPage) -> str:
+def _words_in(rect: pymupdf.Rect, words: list[Word]) -> str:
+    inside = [w for w in words if rect.contains(pymupdf.Point((w[0] + w[2]) / 2, (w[1] + w[3]) / 2))]
+    return " ".join(w[4] for w in inside)
+
+
+def _merge_form_values(fields: list[tuple[pymupdf.Rect, str]], words: list[Word]) -> str:
     """Rebuild the page's lines from its words plus the form values, in reading order."""
-    items = [(w[0], w[1], w[2], w[3], w[4]) for w in page.get_text("words", textpage=textpage)]
+    items = [(w[0], w[1], w[2], w[3], w[4]) for w in words]
     items += [(r.x0, r.y0, r.x1, r.y1, v.replace("\n", " ")) for r, v in fields]
     items.sort(key=lambda it: ((it[1] + it[3]) / 2, it[0]))
     lines: list[list[tuple]] = []
