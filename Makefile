@@ -14,10 +14,11 @@ export OMP_THREAD_LIMIT := 1
 
 setup: $(STAMP)
 
-# Tesseract for OCR; Chromium only for the test that renders the HTML report in a real browser.
+# Tesseract for OCR; catdoc for Word 97 .doc, .xls and .ppt; Chromium only for the test that
+# renders the HTML report in a real browser.
 system:
-	@command -v tesseract >/dev/null && command -v chromium >/dev/null || { \
-	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq tesseract-ocr chromium; }
+	@command -v tesseract >/dev/null && command -v catdoc >/dev/null && command -v chromium >/dev/null || { \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq tesseract-ocr catdoc chromium; }
 
 # torch first, pinned to the CPU build: a plain `torch` pulls a multi-GB CUDA build.
 $(STAMP): pyproject.toml | system

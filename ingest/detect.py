@@ -5,6 +5,9 @@ import zipfile
 import io
 from pathlib import PurePath
 
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MSWORD, MSEXCEL, MSPOWERPOINT = "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint"
+OUTLOOK = "application/vnd.ms-outlook"
 MAGIC = [
     (b"%PDF-", "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -14,7 +17,7 @@ MAGIC = [
     (b"GIF87a", "image/gif"),
     (b"GIF89a", "image/gif"),
     (b"BM", "image/bmp"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/vnd.ms-outlook"),   # OLE2: .msg (and old Office)
+    (OLE2, "application/x-ole-storage"),    # .msg, .doc, .xls, .ppt: told apart by their streams
     (b"PK\x03\x04", "application/zip"),
     (b"PK\x05\x06", "application/zip"),
 ]
@@ -22,7 +25,8 @@ MAGIC = [
 EXTENSIONS = {
     ".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
     ".tif": "image/tiff", ".tiff": "image/tiff", ".gif": "image/gif", ".bmp": "image/bmp",
-    ".eml": "message/rfc822", ".mbox": "application/mbox", ".msg": "application/vnd.ms-outlook",
+    ".eml": "message/rfc822", ".mbox": "application/mbox", ".msg": OUTLOOK,
+    ".doc": MSWORD, ".xls": MSEXCEL, ".ppt": MSPOWERPOINT,
     ".zip": "application/zip", ".txt": "text/plain", ".text": "text/plain", ".md": "text/plain",
     ".csv": "text/csv", ".tsv": "text/csv", ".html": "text/html", ".htm": "text/html",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -48,6 +52,8 @@ def sniff(data: bytes, name: str = "") -> str:
         if head.startswith(magic):
             if media_type == "application/zip":
                 return _zip_kind(data)
+            if magic == OLE2:
+                return _ole_kind(data, ext)
             return media_type
     lowered = head.lstrip().lower()
     if lowered.startswith(b"from ") and ext in (".mbox", ""):
@@ -59,6 +65,27 @@ def sniff(data: bytes, name: str = "") -> str:
     if _is_text(head):
         return EXTENSIONS.get(ext) if EXTENSIONS.get(ext, "").startswith("text/") else "text/plain"
     return EXTENSIONS.get(ext, "application/octet-stream") if ext in (".msg",) else "application/octet-stream"
+
+
+def _ole_kind(data: bytes, ext: str) -> str:
+    """An OLE2 compound file is what its streams say: Outlook properties, a Word document, an
+    Excel workbook or PowerPoint slides."""
+    import olefile
+    try:
+        with olefile.OleFileIO(data) as ole:
+            streams = {"/".join(parts) for parts in ole.listdir(streams=True, storages=True)}
+    except Exception:
+        return EXTENSIONS.get(ext, "application/x-ole-storage")
+    tops = {s.split("/")[0] for s in streams}
+    if "__properties_version1.0" in tops or any(t.startswith("__substg1.0_") for t in tops):
+        return OUTLOOK
+    if "WordDocument" in tops:
+        return MSWORD
+    if tops & {"Workbook", "Book"}:
+        return MSEXCEL
+    if "PowerPoint Document" in tops:
+        return MSPOWERPOINT
+    return "application/x-ole-storage"
 
 
 def _zip_kind(data: bytes) -> str:

@@ -202,3 +202,25 @@ def test_file_over_the_size_limit_is_not_read(tmp_path):
     big.write_bytes(b"%PDF-" + b"0" * 2048)
     with pytest.raises(IngestError, match="over the limit"):
         read_file(big, IngestOptions(max_file_bytes=1024))
+
+
+def test_word_97_attachment_is_a_child_read_by_catdoc():
+    """A released email carrying a Word 97 .doc: OLE2 bytes sniffed by their streams (not
+    taken for an Outlook message), the text read by catdoc, linked to its email."""
+    data = (SAMPLE / "emails" / "RE__BEGA_Legislation(b).msg.eml").read_bytes()
+    items = load(data, "mail.eml")
+    assert not [i for i in items if isinstance(i, Failure)]
+    [word] = [i for i in items if i.media_type == "application/msword"]
+    assert word.parent_id == items[-1].id and word.file_name.endswith(".doc")
+    assert "Board of Ethics and Government Accountability" in word.pages[0].text
+    assert word.pages[0].method == "text"
+
+
+def test_broken_ole2_files_fail_clearly():
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    # an OLE2 header with no readable directory: not an Outlook message, not anything we read
+    junk = ole + b"\x00" * 600
+    assert sniff(junk, "attachment.bin") == "application/x-ole-storage"
+    assert "unsupported file type" in failure_of(junk, "attachment.bin").reason
+    # named .doc, it goes to catdoc, which says it cannot read it
+    assert "not a readable Word .doc file" in failure_of(junk, "memo.doc").reason

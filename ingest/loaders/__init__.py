@@ -8,12 +8,13 @@ from ingest.loaders.docx import DocxLoader
 from ingest.loaders.email import EmailLoader, MboxLoader
 from ingest.loaders.image import ImageLoader
 from ingest.loaders.msg import MsgLoader
+from ingest.loaders.office import LegacyOfficeLoader
 from ingest.loaders.pdf import PdfLoader
 from ingest.loaders.spreadsheet import XlsxLoader
 from ingest.loaders.text import CsvLoader, HtmlLoader, TextLoader
 
 LOADERS: list[type[Loader]] = [PdfLoader, ImageLoader, EmailLoader, MboxLoader, MsgLoader,
-                               DocxLoader, XlsxLoader, ZipLoader, HtmlLoader, CsvLoader, TextLoader]
+                               DocxLoader, XlsxLoader, LegacyOfficeLoader, ZipLoader, HtmlLoader, CsvLoader, TextLoader]
 
 
 def pick(media_type: str, name: str) -> type[Loader]:
