@@ -114,12 +114,23 @@ def spacy_predict(rows: list[dict]):
     return out
 
 
-def entity_report(show_errors: int):
+def split_half(rows: list[dict], half: str | None) -> list[dict]:
+    """Half "A" or "B" of the pages, split by source file (alternating over the sorted source
+    paths, so both pages of a two-page source fall in the same half); None: all pages. Develop
+    rules while looking at one half's errors only, then check that the other half agrees."""
+    if not half:
+        return rows
+    sources = sorted({r["source"] for r in rows})
+    keep = {s for i, s in enumerate(sources) if i % 2 == "AB".index(half.upper())}
+    return [r for r in rows if r["source"] in keep]
+
+
+def entity_report(show_errors: int, half: str | None = None):
     path = DATA / "entities_dev.jsonl"
-    rows = load_jsonl(path)
+    rows = split_half(load_jsonl(path), half)
     gold_counts = Counter(e["type"] for r in rows for e in r["entities"])
     kinds = Counter(r["kind"] for r in rows)
-    print(f"== (a)/(b) ENTITIES: {path.relative_to(ROOT)}: {len(rows)} pages "
+    print(f"== (a)/(b) ENTITIES: {path.relative_to(ROOT)}{f' half {half.upper()}' if half else ''}: {len(rows)} pages "
           f"({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))}), {sum(gold_counts.values())} gold mentions")
     t0 = time.time()
     ours = Score("ours")
@@ -186,3 +197,15 @@ def entity_report(show_errors: int):
             for where, t, text, gold, got in ours.norm_errors[:show_errors]:
                 print(f"  {t:<14} {text!r:<34.34} gold {gold!r:<34.34} got {got}  ({where})")
     print()
+
+
+if __name__ == "__main__":
+    import argparse
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    ap = argparse.ArgumentParser(description="Entity part of bench/extraction.py, optionally on one half.")
+    ap.add_argument("--half", choices=["A", "B"], help="only the pages of half A or B (split by source file)")
+    ap.add_argument("--show-errors", type=int, default=10, metavar="N")
+    args = ap.parse_args()
+    entity_report(args.show_errors, args.half)

@@ -21,8 +21,7 @@ import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))       # first: bench/ingest.py must not hide the ingest package
 
 from agreement_bench import agreement_report  # noqa: E402
 from entity_bench import entity_report  # noqa: E402

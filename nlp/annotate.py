@@ -10,8 +10,8 @@ from nlp.agreements import extract_agreement
 from nlp.chunking import chunk_pages
 from nlp.clauses import split_clauses
 from nlp.doctype import classify, title
-from nlp.linking import is_noise, link_entities, resolve_acronyms
-from nlp.normalize import canonical
+from nlp.linking import is_noise, link_entities, propagate_names, resolve_acronyms
+from nlp.normalize import HONORIFICS, canonical
 from nlp.pipeline import load_pipeline
 
 KEEP = {"AGENCY", "ORG", "PERSON", "GPE", "LOC", "DATE", "LAW", "PROGRAM_MODEL", "FOIA_EXEMPTION",
@@ -25,20 +25,24 @@ HEADING_LIKE = re.compile(r"^\s*(?:[A-Z]{1,4}\.\s|Appendix\b|APPENDIX\b|Section\
 
 
 SOFT_WRAP = 50      # a line at least this long that ends in a line break was wrapped, not ended
+LAYOUT_GAP = re.compile(r"[ \t]{3,}|\t")   # columns printed side by side on one line
+HEADER_FIELD = re.compile(r"(?:From|To|Cc|CC|Bcc|Date|Sent|Subject)[ \t]*:")   # an email header's next field
 
 
 def squeeze(text: str) -> tuple[str, list[int]]:
     """Collapse whitespace runs to one space, so that names wrapped across lines are one name to
     spaCy, and keep, for every character of the result, its offset in the original. A break
     after a short line (a signature block, a list, an address) stays a line break, so names on
-    successive lines stay apart."""
+    successive lines stay apart; a wide gap inside a line (two columns: "Cheryl Mills      Mills,
+    Cheryl D", "Name          Date") becomes a tab, so names in neighbouring columns stay apart."""
     out, where, last = [], [], 0
     for m in WHITESPACE.finditer(text):
         out.append(text[last:m.start()])
         where.extend(range(last, m.start()))
         line = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
-        hard = "\n" in m.group() and len(line.strip(" _\t")) < SOFT_WRAP
-        out.append("\n" if hard else " ")
+        hard = "\n" in m.group() and (len(line.strip(" _\t")) < SOFT_WRAP or HEADER_FIELD.match(text, m.end()))
+        gap = "\n" not in m.group() and LAYOUT_GAP.fullmatch(m.group()) and line.strip()
+        out.append("\n" if hard else "\t" if gap else " ")
         where.append(m.start())
         last = m.end()
     out.append(text[last:])
@@ -47,9 +51,11 @@ def squeeze(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-def _plausible(label: str, text: str, normalized: str | None) -> bool:
+def _plausible(label: str, text: str, normalized: str | None, known: bool = False) -> bool:
     if label == "DATE":
         return normalized is not None
+    if label == "PERSON" and known:        # a name read from an email header ("H", "Lew, Jacob J")
+        return True
     if label in ("PERSON", "ORG", "GPE"):
         letters = sum(c.isalpha() for c in text)
         if letters < 2 or letters < len(text) / 2 or "_" in text or "\n" in text.strip():
@@ -57,6 +63,36 @@ def _plausible(label: str, text: str, normalized: str | None) -> bool:
     if label == "PERSON":     # headings the model takes for names: "I. Purpose", "Appendix C. For"
         return not HEADING_LIKE.match(text) and any(w[:1].isupper() for w in text.split())
     return True
+
+
+NAME_SUFFIX = re.compile(r",?[ ](?:Jr|Sr)\.|,?[ ](?:Jr|Sr|II|III|IV)\b")
+POSSESSIVE = re.compile(r"['’]s?$")
+ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
+
+
+def person_span(text: str, s: int, e: int) -> tuple[int, int]:
+    """A person's name without the title or honorific printed before it ("Sheriff John Smith",
+    "Mr. DENNIS") or a possessive after it, and with a generational suffix ("Louis L. Neal, Jr.")."""
+    if (title := HONORIFICS.match(text[s:e])) and s + title.end() < e:
+        s += title.end()
+    if (possessive := POSSESSIVE.search(text, s, e)) and possessive.start() > s:
+        e = possessive.start()
+    if (suffix := NAME_SUFFIX.match(text, e)):
+        e = suffix.end()
+    return s, e
+
+
+def _not_a_name(text: str) -> bool:
+    """"FOIA Request": a capitalised phrase around an acronym, which names are not."""
+    return bool(ACRONYM.search(text)) and not text.isupper()
+
+
+def _common_words(doc: Document) -> None:
+    """Drop one-word PERSON mentions that the document also uses as an ordinary lower-case word
+    ("Draft meeting minutes ..." beside "publish a draft")."""
+    lower = {w for w in re.findall(r"\b[a-z]{3,}\b", doc.text)}
+    doc.mentions = [m for m in doc.mentions if not (m.type == "PERSON" and " " not in m.text.strip()
+                                                    and m.text.strip().lower() in lower)]
 
 
 def _parts(label: str, text: str, offset: int) -> list[tuple[int, int]]:
@@ -84,8 +120,12 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
                 continue
             label = RENAME.get(ent.label_, ent.label_)
             for s, e in _parts(ent.label_, ent.text, ent.start_char):
+                if label == "PERSON":
+                    s, e = person_span(text, s, e)
+                    if _not_a_name(text[s:e]):
+                        continue
                 name, normalized = canonical(label, text[s:e], ent.ent_id_)
-                if not _plausible(label, text[s:e], normalized):
+                if not _plausible(label, text[s:e], normalized, known=bool(ent.ent_id_)):
                     continue
                 start, end = where[s], where[e - 1] + 1
                 doc.mentions.append(Mention(type=label, text=chunk.text[start:end], canonical=name,
@@ -93,10 +133,12 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
                                             start=chunk.char_start + start, end=chunk.char_start + end,
                                             chunk_index=index))
     doc.mentions = [m for m in doc.mentions if not is_noise(m)]
+    _common_words(doc)
     if doc.doc_type == "moa":
         extract_agreement(doc)
         doc.clauses = split_clauses(doc.pages)
     resolve_acronyms(doc, (doc.agreement or {}).get("agency"))
+    propagate_names(doc)
     link_entities(doc)
     doc.title = title(doc)
     if doc.doc_date is None:

@@ -1,7 +1,11 @@
 """From mentions to entities an investigator can rely on.
 
 - Acronyms defined in the text ("the Jim Wells County Sheriff's Office (JWCSO)", "the law
-  enforcement agency (LEA)") resolve to the full name within that document.
+  enforcement agency (LEA)"), or formed from the initials of an agency the document names
+  ("CPD" beside "Chicago Police Department"), are agencies wherever they occur in that
+  document, and resolve to the full name. Every standalone `LEA` is an agency (the party).
+- A person named in full ("Hughes, Traci", "Joe Lockhart") is the same person where the
+  document later uses the first name or the surname alone ("Traci", "Lockhart").
 - Forms that are not entities here (MOA, SOP, "Appendix A" as a person) are dropped.
 - Law-enforcement agencies link to ICE's participating-agency spreadsheets (bundled as a
   gazetteer) for state, county, model and signing date.
@@ -34,8 +38,74 @@ def is_noise(m: Mention) -> bool:
     return text in stop["any"] or text in stop.get(m.type, ()) or m.canonical in stop.get(m.type, ())
 
 
+SMALL_WORDS = {"of", "the", "and", "&", "for", "on", "in", "at"}
+RETYPABLE = {"AGENCY", "ORG", "PERSON", "GPE"}     # what the general model calls an unknown acronym
+
+
+def initialism(name: str) -> str | None:
+    """`Chicago Police Department` -> `CPD`, `Jim Wells County Sheriff's Office` -> `JWCSO`;
+    None for names of fewer than three capitalised words."""
+    letters = []
+    for word in re.split(r"[\s/-]+", name.strip()):
+        if not word or word.lower() in SMALL_WORDS:
+            continue
+        if not word[0].isupper():
+            return None
+        letters.append(word[0])
+    return "".join(letters) if len(letters) >= 3 else None
+
+
+def _occurrences(text: str, pattern: str):
+    return re.finditer(r"(?<![\w.@/-])(?:" + pattern + r")(?![\w@/-]|\.\w)", text)
+
+
+def _chunk_of(doc: Document, page: int, offset: int) -> int | None:
+    for i, c in enumerate(doc.chunks):
+        if c.first_page == page and c.char_start <= offset < c.char_end:
+            return i
+    return None
+
+
+def _label_occurrences(doc: Document, names: dict[str, tuple[str, str]], retypable: set[str]) -> None:
+    """Label every whole-word match of each key of `names` ({regex: (type, canonical)}), in order,
+    in the document's pages. An occurrence inside a mention of another type is left alone, unless
+    that mention is one of `retypable` and lies within the occurrence; then it is replaced."""
+    if not names:
+        return
+    by_page: dict[int, list[Mention]] = {}
+    for m in doc.mentions:
+        by_page.setdefault(m.page, []).append(m)
+    drop: set[int] = set()
+    for page in doc.pages:
+        here = by_page.get(page.number, [])
+        for surface, (label, full) in names.items():
+            for found in _occurrences(page.text, surface):
+                start, end = found.span()
+                text = found.group()
+                overlapping = [m for m in here if m.start < end and start < m.end and id(m) not in drop]
+                same = [m for m in overlapping if m.type == label and (m.start, m.end) == (start, end)]
+                if same:
+                    for m in same:
+                        m.canonical = full
+                    continue
+                if any(m.type not in retypable or m.start < start or m.end > end for m in overlapping):
+                    continue
+                drop.update(id(m) for m in overlapping)
+                new = Mention(type=label, text=text, canonical=full, normalized=None, page=page.number,
+                              start=start, end=end, chunk_index=_chunk_of(doc, page.number, start))
+                if label == "AGENCY" and text != full:
+                    new.attributes["acronym"] = text
+                here.append(new)
+                doc.mentions.append(new)
+    if drop:
+        doc.mentions = [m for m in doc.mentions if id(m) not in drop]
+    doc.mentions.sort(key=lambda m: (m.page, m.start))
+
+
 def resolve_acronyms(doc: Document, party: str | None = None) -> None:
-    """Give mentions of an acronym the full name it was defined as in this document."""
+    """Label every occurrence of an agency's acronym as that agency: acronyms defined in the
+    document ("... Sheriff's Office (JWCSO)"), the initials of an agency it names in full, and the
+    generic `LEA` (the agreement's party when known, else left as `LEA`)."""
     pages = {p.number: p.text for p in doc.pages}
     defined: dict[str, str] = {}
     for m in doc.mentions:
@@ -44,15 +114,43 @@ def resolve_acronyms(doc: Document, party: str | None = None) -> None:
             found = DEFINED.match(after)
             if found and found.group(1) != m.text.strip() and len(found.group(1)) < len(m.canonical):
                 defined.setdefault(found.group(1), m.canonical)
-    if party and LEA.search(doc.text):
-        defined["LEA"] = party
-    if not defined:
-        return
     for m in doc.mentions:
+        if m.type == "AGENCY" and (short := initialism(m.canonical)) and short not in defined \
+                and re.search(r"(?<![\w.@/-])" + short + r"(?![\w@/-])", doc.text):
+            defined[short] = m.canonical
+    defined["LEA"] = party if party and LEA.search(doc.text) else defined.get("LEA", "LEA")
+    for m in doc.mentions:       # spans the model or the ruler labelled already
         full = defined.get(m.text.strip())
-        if full and m.type in ("AGENCY", "ORG", "PERSON", "GPE"):
+        if full and m.type in RETYPABLE:
             m.type, m.canonical = "AGENCY", full
             m.attributes["acronym"] = m.text.strip()
+    _label_occurrences(doc, {re.escape(short): ("AGENCY", full) for short, full in defined.items()}, RETYPABLE)
+
+
+NAME_PART = re.compile(r"[A-Z][a-z][A-Za-z'’-]+")
+
+
+def propagate_names(doc: Document) -> None:
+    """Label the bare first names and surnames of people the document names in full (two or more
+    words), as those people: "Traci" after "Hughes, Traci", "Lockhart" after "Joe Lockhart". A
+    part shared by two people is left alone."""
+    owners: dict[str, dict[tuple[str, str], str]] = {}     # part -> {(first, last): fullest name}
+    for m in doc.mentions:
+        parts = m.canonical.replace(",", " ").split()
+        if m.type != "PERSON" or len(parts) < 2 or "\n" in m.text.strip() \
+                or not all(re.fullmatch(r"[A-Z][A-Za-z.'’-]*", p) for p in parts):
+            continue
+        who = (parts[0], parts[-1])
+        for part in who:
+            if NAME_PART.fullmatch(part) and part.lower() not in not_entities().get("name_parts", ()):
+                known = owners.setdefault(part, {})
+                known[who] = max(known.get(who, ""), m.canonical, key=len)
+    people = {who: full for known in owners.values() for who, full in known.items()}
+    names = {re.escape(first) + r"(?:[ ][A-Z]\.?)?[ ]" + re.escape(last): ("PERSON", full)
+             for (first, last), full in people.items()}          # "Vanessa Natale", "Waddah M. Kittab"
+    names.update({re.escape(part): ("PERSON", next(iter(full.values())))
+                  for part, full in owners.items() if len(full) == 1})
+    _label_occurrences(doc, names, {"PERSON", "GPE", "ORG"})
 
 
 # -- the gazetteer ----------------------------------------------------------------------------

