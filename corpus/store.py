@@ -14,10 +14,11 @@ from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
-from corpus.records import Document
+from corpus.records import Document, Page
 from corpus.schema import DDL, SCHEMA_VERSION
 
 DEFAULT_NAME = "readingroom.db"
+LOADER_TYPES = ("email", "archive", "mailbox")     # document types a loader sets, not the NLP stage
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"   # no stemming: a quoted phrase means what it says
 
 
@@ -101,34 +102,80 @@ class Corpus:
                 " redacted_fraction) VALUES (?,?,?,?,?,?,?)",
                 [(doc.id, p.number, p.text, p.method, p.ocr_confidence, p.quality, p.redacted_fraction)
                  for p in doc.pages])
-            chunk_ids = []
-            for chunk in doc.chunks:
-                cur = self.conn.execute(
-                    "INSERT INTO chunks (document_id, first_page, last_page, char_start, char_end,"
-                    " section, text) VALUES (?,?,?,?,?,?,?)",
-                    [doc.id, chunk.first_page, chunk.last_page, chunk.char_start, chunk.char_end,
-                     chunk.section, chunk.text])
-                chunk.id = cur.lastrowid
-                chunk_ids.append(chunk.id)
-            for m in doc.mentions:
-                entity_id = self._entity_id(m.type, m.canonical, m.attributes)
-                chunk_id = doc.chunks[m.chunk_index].id if m.chunk_index is not None else None
-                self.conn.execute(
-                    "INSERT INTO mentions (entity_id, document_id, page_number, chunk_id, start, end,"
-                    " text, normalized) VALUES (?,?,?,?,?,?,?,?)",
-                    [entity_id, doc.id, m.page, chunk_id, m.start, m.end, m.text, m.normalized])
-            if doc.agreement:
-                row = dict(doc.agreement, document_id=doc.id)
-                for key in ("sections", "facts"):
-                    if key in row and not isinstance(row[key], str):
-                        row[key] = json.dumps(row[key])
-                self.db["agreements"].insert(row, replace=True)
-            if doc.signatories:
-                self.db["signatories"].insert_all([dict(s, document_id=doc.id) for s in doc.signatories])
-            if doc.clauses:
-                self.db["clauses"].insert_all([dict(c, document_id=doc.id) for c in doc.clauses])
+            chunk_ids = self._write_chunks(doc)
+            self._write_annotations(doc)
             self.conn.execute("DELETE FROM ingest_errors WHERE path = ?", [doc.path])
         return chunk_ids
+
+    def _write_chunks(self, doc: Document) -> list[int]:
+        for chunk in doc.chunks:
+            cur = self.conn.execute(
+                "INSERT INTO chunks (document_id, first_page, last_page, char_start, char_end,"
+                " section, text) VALUES (?,?,?,?,?,?,?)",
+                [doc.id, chunk.first_page, chunk.last_page, chunk.char_start, chunk.char_end,
+                 chunk.section, chunk.text])
+            chunk.id = cur.lastrowid
+        return [chunk.id for chunk in doc.chunks]
+
+    def _write_annotations(self, doc: Document) -> None:
+        """Mentions and agreement facts; `doc.chunks` must have their ids."""
+        for m in doc.mentions:
+            entity_id = self._entity_id(m.type, m.canonical, m.attributes)
+            chunk_id = doc.chunks[m.chunk_index].id if m.chunk_index is not None else None
+            self.conn.execute(
+                "INSERT INTO mentions (entity_id, document_id, page_number, chunk_id, start, end,"
+                " text, normalized) VALUES (?,?,?,?,?,?,?,?)",
+                [entity_id, doc.id, m.page, chunk_id, m.start, m.end, m.text, m.normalized])
+        if doc.agreement:
+            row = dict(doc.agreement, document_id=doc.id)
+            for key in ("sections", "facts"):
+                if key in row and not isinstance(row[key], str):
+                    row[key] = json.dumps(row[key])
+            self.db["agreements"].insert(row, replace=True)
+        if doc.signatories:
+            self.db["signatories"].insert_all([dict(s, document_id=doc.id) for s in doc.signatories])
+        if doc.clauses:
+            self.db["clauses"].insert_all([dict(c, document_id=doc.id) for c in doc.clauses])
+
+    def stored_document(self, doc_id: str) -> Document:
+        """A stored document as the NLP stage sees it: its pages, and what its loader knew
+        (an email or archive keeps the type and date it was given; the rest is found again)."""
+        row = self.rows("SELECT * FROM documents WHERE id = ?", [doc_id])[0]
+        pages = [Page(number=r["page_number"], text=r["text"], method=r["method"], ocr_confidence=r["ocr_confidence"],
+                      quality=r["quality"], redacted_fraction=r["redacted_fraction"])
+                 for r in self.rows("SELECT * FROM pages WHERE document_id = ? ORDER BY page_number", [doc_id])]
+        given = row["doc_type"] in LOADER_TYPES
+        return Document(id=row["id"], path=row["path"], file_name=row["file_name"], media_type=row["media_type"],
+                        pages=pages, title=row["title"], parent_id=row["parent_id"],
+                        doc_type=row["doc_type"] if given else None, doc_date=row["doc_date"] if given else None,
+                        meta=json.loads(row["source_meta"] or "{}"))
+
+    def replace_annotations(self, doc: Document) -> tuple[list[int], list[int]]:
+        """Store a document's annotations anew, in one transaction (after `nlp.annotate` was
+        run again on `stored_document`). Passages stay, with their ids and vectors, when they
+        come out the same; else they are replaced. Returns (chunk ids removed, chunk ids added)."""
+        keys = ("first_page", "last_page", "char_start", "char_end", "section", "text")
+        stored = self.rows(f"SELECT id, {', '.join(keys)} FROM chunks WHERE document_id = ? ORDER BY id", [doc.id])
+        same = [tuple(r[k] for k in keys) for r in stored] == [tuple(getattr(c, k) for k in keys) for c in doc.chunks]
+        with self.conn:
+            for table in ("mentions", "clauses", "signatories", "agreements"):
+                self.conn.execute(f"DELETE FROM {table} WHERE document_id = ?", [doc.id])
+            removed, added = [], []
+            if same:
+                for chunk, row in zip(doc.chunks, stored):
+                    chunk.id = row["id"]
+            else:
+                removed = [r["id"] for r in stored]
+                self.conn.execute("DELETE FROM chunks WHERE document_id = ?", [doc.id])
+                added = self._write_chunks(doc)
+            self._write_annotations(doc)
+            self.conn.execute("UPDATE documents SET title = ?, doc_type = ?, doc_date = ? WHERE id = ?",
+                              [doc.title, doc.doc_type, doc.doc_date, doc.id])
+            self.conn.execute("DELETE FROM entities WHERE id NOT IN (SELECT DISTINCT entity_id FROM mentions)")
+        return removed, added
+
+    def document_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY rowid")]
 
     def _entity_id(self, type_: str, name: str, attributes: dict | None) -> int:
         row = self.conn.execute("SELECT id FROM entities WHERE type = ? AND name = ?",

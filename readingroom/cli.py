@@ -76,6 +76,36 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files and folders (sear
 
 
 @app.command()
+def annotate(doc_ids: Optional[List[str]] = typer.Argument(None, help="Document ids (or unique prefixes); default: all."),
+             fmt: Fmt = typer.Option(Fmt.table, "--format", help="Summary as a table or JSON.")):
+    """Run entity and agreement extraction again over stored documents (no new OCR): after an
+    upgrade of readingroom, or of its pattern files."""
+    from readingroom.annotating import reannotate
+    with open_corpus() as corpus:
+        ids = None
+        if doc_ids:
+            try:
+                found = [corpus.document(d) for d in doc_ids]
+            except KeyError as err:
+                fail(str(err.args[0]))
+            if None in found:
+                fail(f"no document {doc_ids[found.index(None)]}")
+            ids = [f["id"] for f in found]
+        with Progress(TextColumn("[bold]annotate[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=output.errors, disable=not output.errors.is_terminal) as progress:
+            task = progress.add_task("", total=None)
+            summary = reannotate(corpus, ids, lambda s, total: progress.update(task, total=total, completed=s.documents))
+    if fmt == Fmt.json:
+        emit_json(summary.as_dict())
+    else:
+        console.print(f"{summary.documents} documents annotated again: {summary.mentions} mentions, "
+                      f"{summary.agreements} agreements; {summary.rechunked} with new passages "
+                      f"({summary.embedded} embedded); {len(summary.errors)} errors", highlight=False)
+        for e in summary.errors:
+            err_console.print(f"[red]failed[/red] {e['path']}: {e['reason']}", highlight=False)
+
+
+@app.command()
 def entities(type_: Optional[str] = typer.Option(None, "--type", help="AGENCY, PERSON, DATE, GPE, LAW, PROGRAM_MODEL, FOIA_EXEMPTION, BATES, ..."),
              min_docs: int = typer.Option(1, help="Only entities in at least this many documents."),
              limit: int = typer.Option(50, help="How many (0 for all)."),
