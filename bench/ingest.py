@@ -8,8 +8,9 @@
    process, against the `tesseract` program over the same page images (PNG, 300 dpi), one
    process, both with OMP_THREAD_LIMIT=1; and against rendering those PNGs with PyMuPDF plus
    the `tesseract` program (what doing it by hand costs: Tesseract cannot read a PDF).
-3. --scaling: the whole `readingroom ingest` (loading, OCR, NLP, embedding) on the OCR set
-   with 1 and 2 workers.
+3. --scaling: the OCR'd pages loaded by 1, 2, ... worker processes (as many as there are
+   cores), after start-up; and the whole `readingroom ingest` (loading, OCR, NLP, embedding,
+   model start-up) on the same pages with 1 and 2 workers.
 Reads ../shared/data when present, else the bundled sample corpus. Prints absolute figures.
 
 Each ratio is given twice: by wall-clock time, and by CPU time (this process's plus its
@@ -19,6 +20,7 @@ far less than the wall clock.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -137,7 +139,15 @@ def bench_ocr(image_pages: list[tuple[Path, int]], limit: int) -> list[tuple[Pat
     return chosen
 
 
+def _ocr_file(path: Path) -> int:
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    return sum(len(d.pages) for d in load_bytes(path.read_bytes(), str(path), IngestOptions(ocr="auto"))
+               if hasattr(d, "pages"))
+
+
 def bench_scaling(chosen: list[tuple[Path, int]]) -> None:
+    """The loading stage (OCR) in 1, 2, ... processes, as `ingest --workers` runs it, after
+    start-up; then the whole `readingroom ingest`, start-up, NLP and embedding included."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
@@ -145,6 +155,18 @@ def bench_scaling(chosen: list[tuple[Path, int]]) -> None:
             out = pymupdf.open()
             out.insert_pdf(pymupdf.open(path), from_page=number, to_page=number)
             out.save(folder / f"page{i:03d}.pdf")
+        files = sorted(folder.iterdir())
+        counts = sorted({1, 2, os.cpu_count() or 1})
+        loads = {}
+        for workers in counts:
+            with multiprocessing.get_context("spawn").Pool(workers) as pool:
+                pool.map(_ocr_file, files[:workers])          # start-up and warm-up, untimed
+                start = time.perf_counter()
+                pool.map(_ocr_file, files, chunksize=1)
+                loads[workers] = len(files) / (time.perf_counter() - start)
+            print(f"  OCR'd loading, {workers} process(es): {loads[workers]:6.2f} pages/s")
+        for workers in counts[1:]:
+            print(f"  scaling 1 -> {workers} processes: {loads[workers] / loads[1]:.2f}x")
         rates = {}
         for workers in (1, 2):
             db = Path(tmp) / f"w{workers}.db"
