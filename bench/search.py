@@ -161,19 +161,22 @@ def build_sqlite(path: Path, texts: list[str]) -> dict:
 
 
 def bare_faiss(kind: str, vectors: np.ndarray, ids: np.ndarray, params: dict):
+    """The same index built by bare FAISS calls, on one thread as `kinds.build` builds (with
+    OMP_THREAD_LIMIT=1 in the environment, FAISS's k-means on more threads never finishes)."""
     d = vectors.shape[1]
-    if kind == "flat":
-        index = faiss.IndexFlatIP(d)
-        index.add(vectors)
+    with kinds.single_threaded():
+        if kind == "flat":
+            index = faiss.IndexFlatIP(d)
+            index.add(vectors)
+            return index
+        q = faiss.IndexFlatIP(d)
+        index = faiss.IndexIVFFlat(q, d, params["nlist"], faiss.METRIC_INNER_PRODUCT)
+        index.cp.niter = kinds.KMEANS_ITERATIONS
+        sample = min(len(vectors), params["nlist"] * kinds.TRAIN_PER_LIST, kinds.TRAIN_MAX)
+        index.train(vectors[np.sort(np.random.default_rng(1234).choice(len(vectors), sample, replace=False))])
+        index.add_with_ids(vectors, ids)
+        index.nprobe = params["nprobe"]
         return index
-    q = faiss.IndexFlatIP(d)
-    index = faiss.IndexIVFFlat(q, d, params["nlist"], faiss.METRIC_INNER_PRODUCT)
-    index.cp.niter = kinds.KMEANS_ITERATIONS
-    sample = min(len(vectors), params["nlist"] * kinds.TRAIN_PER_LIST, kinds.TRAIN_MAX)
-    index.train(vectors[np.sort(np.random.default_rng(1234).choice(len(vectors), sample, replace=False))])
-    index.add_with_ids(vectors, ids)
-    index.nprobe = params["nprobe"]
-    return index
 
 
 def run_size(n: int, seed_data, workdir: Path, threads: int, compressed: bool) -> dict:

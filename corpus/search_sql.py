@@ -57,15 +57,6 @@ def chunk_documents(corpus: Corpus, chunk_ids: list[int]) -> dict[int, str]:
     return out
 
 
-def terms_with_prefix(corpus: Corpus, prefix: str, limit: int = 2000) -> list[tuple[str, int]]:
-    """(term, chunks containing it) for indexed terms starting with `prefix` (a range scan of
-    the FTS5 vocabulary, so it costs what it returns)."""
-    table = _vocab(corpus)
-    prefix = fts_term(prefix)
-    return [(r[0], r[1]) for r in corpus.conn.execute(
-        f"SELECT term, doc FROM {table} WHERE term >= ? AND term < ? LIMIT ?", [prefix, prefix + "\U0010ffff", limit])]
-
-
 def keyword_search(corpus: Corpus, match: str, limit: int, where: str = "",
                    params: Iterable = ()) -> list[tuple[int, float]]:
     """BM25 over chunks: (chunk id, score), higher is better. Reads the FTS5 index alone (no

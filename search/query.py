@@ -11,7 +11,9 @@ import re
 OPERATORS = re.compile(r'"|\bAND\b|\bOR\b|\bNOT\b|\bNEAR\(|\w\*')
 WORD = re.compile(r"\w+", re.UNICODE)
 STOPWORDS = frozenset("""a an and are as at be by for from has have in is it its of on or that the
-this to was were will with what which who whom how when where why does do did""".split())
+this to was were will with what which who whom how when where why does do did
+can could would should must shall i me my we our you your he him his she her they them their
+these those there than then but if into not no so such about also been being any some""".split())
 
 
 class QueryError(ValueError):

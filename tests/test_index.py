@@ -270,3 +270,16 @@ def test_eval_on_a_small_beir_folder(tmp_path):
     assert json.loads(again.stdout)["results"] == report["results"]      # reused, same numbers
     bad = rr(tmp_path / "unused.db", "eval", str(tmp_path))
     assert bad.exit_code == 2 and "not a BEIR folder" in bad.output
+
+
+def test_query_encoding_gives_the_passage_encoders_vector():
+    """encode_query runs the model's three steps itself; it must give what encode gives."""
+    from index.encoder import load_encoder
+    encoder = load_encoder()
+    texts = ["Who may serve a warrant of arrest for immigration violations?", "B. F. Skinner",
+             "detainer " * 400]                                 # longer than the model reads
+    for text in texts:
+        query = encoder.encode_query(text)
+        assert query.dtype == np.float32 and query.shape == (encoder.dimension,)
+        assert np.abs(query - encoder.encode([text])[0]).max() < 1e-5
+    assert np.dot(encoder.encode_query(texts[0]), encoder.encode_query(texts[1])) < 0.9

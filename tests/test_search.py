@@ -175,7 +175,12 @@ def test_filters_apply_before_the_cut_off(corpus, mode):
     """The FOIA letter is never among the top hits for this query; filtered to it, the search
     still returns its best `limit` passages instead of the few that survive a later cut."""
     kalven = doc_id_of(corpus, "Kalven%")
-    query = "information" if mode == "keyword" else "law enforcement officers authority"
+    if mode == "keyword":      # a word of the letter that the agreements use more
+        query = next(w for w in ("records", "information", "request", "officers")
+                     if keyword_ranking(corpus, w, 1, Filters(doc=kalven))
+                     and all(h.doc_id != kalven for h in search(corpus, w, mode=mode, limit=5)))
+    else:
+        query = "law enforcement officers authority"
     unfiltered = search(corpus, query, mode=mode, limit=5)
     assert all(h.doc_id != kalven for h in unfiltered)
     filtered = rank(corpus, query, mode, 100, Filters(doc=kalven))
@@ -314,3 +319,23 @@ def test_or_side_finds_inflections_and_drops_common_words_on_a_budget(corpus, mo
     monkeypatch.setattr(engine, "POSTINGS_BUDGET", 1)
     assert engine.any_term_match(corpus, ["warrants", "ice"]) is None              # all words common
     assert rank(corpus, "warrants ice", "hybrid", 20)                             # meaning alone
+
+
+def test_or_side_takes_inflections_not_derivations():
+    from search.engine import inflections, lemmas
+    assert {"definitions"} <= inflections("definition")
+    assert not {"definite", "definitely", "definitive"} & inflections("definition")
+    assert {"states", "stated", "stating"} <= inflections("state") and "stat" not in inflections("state")
+    assert "stop" in lemmas("stopped") and "agency" in lemmas("agencies") and "cause" in lemmas("causes")
+    assert "use" in lemmas("used") and "us" not in lemmas("used") and "make" in lemmas("making")
+    assert {"warrant", "warranted", "warranting"} <= inflections("warrants")
+
+
+def test_hybrid_encoding_the_query_meanwhile_ranks_as_with_the_vector_given(corpus):
+    from search.engine import encode_query
+    from search.query import plain_text
+    for query, text in (("who may serve a warrant of arrest", "who may serve a warrant of arrest"),
+                        ('"warrant of arrest" OR detainer', "warrant of arrest detainer")):
+        assert plain_text(query) == text
+        given = rank(corpus, query, "hybrid", 50, query_vector=encode_query(text))
+        assert [c for c, _, _ in rank(corpus, query, "hybrid", 50)] == [c for c, _, _ in given]
