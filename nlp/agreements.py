@@ -7,31 +7,46 @@ from collections import Counter
 from corpus.records import Document
 from nlp.linking import link_agency
 from nlp.normalize import normalize_date, normalize_state
-from nlp.signatories import extract_people
+from nlp.signatories import block_agency, extract_people, signature_dates
 from nlp.structure import find_headings
 
 FEDERAL = re.compile(r"^(?:U\.S\.|United States|ICE|DHS|Department of Homeland|Enforcement and Removal|"
                      r"Homeland Security|Federal|Office of|Immigration and Customs)")
-REVISED = re.compile(r"Revised\s*:?\s*(\d{1,2}/\d{1,2}/\d{2,4})", re.I)
+# a name cut short (OCR, a line break): "County Sheriff's Office" for "St. Mary's County Sheriff's Office"
+FRAGMENT = re.compile(r"^(?:County|Sheriff|Police|Office|Department|Dept|City|State|Jail|Detention|Corrections|"
+                      r"Law\s+Enforcement|Agency|Services)\b", re.I)
+REVISED = re.compile(r"\bRev(?:ised|\.)?\s*:?\s*(\d{1,2}/\d{1,2}/\d{2,4})", re.I)
 
 
 def extract_agreement(doc: Document) -> None:
     mentions = doc.mentions
     models = Counter(m.canonical for m in mentions if m.type == "PROGRAM_MODEL" and m.page <= 2) \
         or _model_from_wording(doc.text)
-    parties = [m.canonical for m in mentions if m.type == "AGENCY" and not FEDERAL.match(m.canonical)]
+    parties = [m.canonical for m in mentions if m.type == "AGENCY" and not FEDERAL.match(m.canonical)
+               and not FRAGMENT.match(m.canonical)]
     first_page = [m.canonical for m in mentions if m.type == "AGENCY" and m.page == 1
-                  and not FEDERAL.match(m.canonical)]
+                  and not FEDERAL.match(m.canonical) and not FRAGMENT.match(m.canonical)]
     agency = (first_page or parties or [None])[0]
+    if not agency:
+        agency = _completed(doc.text, [m.canonical for m in mentions if m.type == "AGENCY"
+                                       and FRAGMENT.match(m.canonical) and not FEDERAL.match(m.canonical)])
+    agency = agency or block_agency(doc)
     if agency and parties:
         # the party is named again and again (footers): prefer the most frequent non-federal agency
         agency = Counter(parties).most_common(1)[0][0] if Counter(parties)[agency] < 2 else agency
+    if agency and not link_agency(agency):
+        # the same agency written another way ("Police Services" / "Police Svs Dept") may be
+        # the way ICE's list writes it: prefer that wording
+        first = agency.split()[0]
+        agency = next((p for p, _ in Counter(parties).most_common() if p.split()[0] == first and link_agency(p)), agency)
     state = _state(doc, agency)
     revised = REVISED.search(doc.text)
     sections = [h.text for p in doc.pages for h in find_headings(p.text) if h.level <= 1]
     people = extract_people(doc, agency)
     doc.signatories = people
-    signed = sorted(p["signed_date"] for p in people if p["role"] == "signatory" and p["signed_date"])
+    # the agreement binds when the last party signs: the latest date of the signature block
+    signed = sorted({p["signed_date"] for p in people if p["role"] == "signatory" and p["signed_date"]}
+                    | set(signature_dates(doc)))
     listed = link_agency(agency, state) if agency else []
     doc.agreement = {
         "agency": agency,
@@ -47,27 +62,104 @@ def extract_agreement(doc: Document) -> None:
 
 
 def _state(doc: Document, agency: str | None) -> str | None:
-    """The agency's state: from its name (`..., AL`, `Florida Department of ...`), else from
-    ICE's list when the agency is in one state only, else the state the document names most."""
+    """The agency's state: from its name (`..., AL`, `Florida Department of ...`, a footer's
+    `..., IN`), else the state the text names often that ICE's list has the agency in (or, for
+    a name ICE's list has in one state, that state), else the state of ICE's field office for
+    the agreement, else the state the text names most."""
     if agency and (m := re.search(r",\s*([A-Z]{2})\s*$", agency)):
         return normalize_state(m.group(1))
-    listed: set[str] = set()
-    if agency:
-        for words in (3, 2, 1):
-            if (state := normalize_state(" ".join(agency.split()[:words]))) and len(state) > 2:
-                return state
-        listed = {r["state"] for r in link_agency(agency)}
-        if len(listed) == 1:
-            return listed.pop()
-    # the states the text names, less ICE's address (Washington, DC) and case names (Garrity v. New Jersey)
+    # the states the text names, less ICE's address (Washington, DC; `500 12th St SW`),
+    # street addresses (`Pennsylvania Avenue`) and case names (Garrity v. New Jersey)
     laws = [(m.page, m.start, m.end) for m in doc.mentions if m.type == "LAW"]
     states = Counter(m.normalized for m in doc.mentions if m.type == "GPE" and m.normalized
-                     and m.normalized not in ("District of Columbia", "Washington")
+                     and not re.match(r"District of Columbia|Washington", m.normalized)
                      and not any(p == m.page and s <= m.start < e for p, s, e in laws)
-                     and "v." not in _line_of(doc, m))
-    if listed:   # an agency name several states share: the one the text names
-        states = Counter({s: n for s, n in states.items() if s in listed}) or states
+                     and "v." not in _line_of(doc, m) and not _street(doc, m))
+    offices = _field_office_states(doc.text)
+    listed: set[str] = set()
+    if agency:
+        parts = agency.split()
+        for words in (3, 2, 1):
+            # "Washington County Sheriff's Office" is in Utah or Florida, not in Washington
+            if re.match(r"(?:County|City|Township|Town|Parish|Borough|Village)\b", " ".join(parts[words:words + 1])):
+                continue
+            if (state := normalize_state(" ".join(parts[:words]))) and len(state) > 2:
+                return state
+        if (state := _state_after_name(doc.text, agency)):
+            return state
+        listed = {r["state"] for r in link_agency(agency)}
+        named = Counter({s: n for s, n in states.items() if s in listed})
+        if named:
+            return named.most_common(1)[0][0]
+        if len(listed) == 1 and (not offices or listed <= offices):
+            return listed.pop()
+        if len(listed & offices) == 1:
+            return (listed & offices).pop()
+    if len(offices) == 1:
+        return next(iter(offices))
+    if offices:
+        states = Counter({s: n for s, n in states.items() if s in offices}) or states
     return states.most_common(1)[0][0] if states else None
+
+
+# ICE ERO field offices and the states of their areas of responsibility
+FIELD_OFFICES = {
+    "Atlanta": {"Georgia", "North Carolina", "South Carolina"}, "Baltimore": {"Maryland"},
+    "Boston": {"Massachusetts", "Maine", "New Hampshire", "Vermont", "Rhode Island", "Connecticut"},
+    "Buffalo": {"New York"}, "Chicago": {"Illinois", "Indiana", "Wisconsin", "Missouri", "Kentucky", "Kansas"},
+    "Dallas": {"Texas", "Oklahoma"}, "Denver": {"Colorado", "Wyoming"}, "Detroit": {"Michigan", "Ohio"},
+    "El Paso": {"Texas", "New Mexico"}, "Houston": {"Texas"}, "Los Angeles": {"California"},
+    "Miami": {"Florida"}, "New Orleans": {"Louisiana", "Mississippi", "Alabama", "Arkansas", "Tennessee"},
+    "New York": {"New York"}, "Newark": {"New Jersey"},
+    "Philadelphia": {"Pennsylvania", "Delaware", "West Virginia"}, "Phoenix": {"Arizona"},
+    "Salt Lake City": {"Utah", "Idaho", "Montana", "Nevada"}, "San Antonio": {"Texas"},
+    "San Diego": {"California"}, "San Francisco": {"California", "Hawaii"},
+    "Seattle": {"Washington", "Oregon", "Alaska"}, "St. Paul": {"Minnesota", "Iowa", "Nebraska", "North Dakota",
+                                                                 "South Dakota"},
+    "Washington": {"Virginia"},
+}
+FIELD_OFFICE = re.compile(r"\b(" + "|".join(re.escape(k) for k in FIELD_OFFICES) + r")\s+Field\s+Office\b")
+
+
+def _field_office_states(text: str) -> set[str]:
+    """The states of the ICE field office the agreement names most (`the FOD in the Miami Field Office`)."""
+    named = Counter(m.group(1) for m in FIELD_OFFICE.finditer(text))
+    return set(FIELD_OFFICES[named.most_common(1)[0][0]]) if named else set()
+
+
+def _street(doc: Document, m) -> bool:
+    text = doc.pages[m.page - 1].text if m.page <= len(doc.pages) else ""
+    return bool(re.match(r"\s+(?:Ave|Avenue|St|Street|Blvd|Boulevard|Road|Rd|Drive|Dr)\b", text[m.end:m.end + 12]))
+
+
+def _completed(text: str, fragments: list[str]) -> str | None:
+    """A name the NER cut short, completed from the text: "County Sheriff's Office" is
+    "St. Mary's County Sheriff's Office" where the text prints that."""
+    for fragment, _ in Counter(fragments).most_common(2):
+        words = re.findall(r"[A-Za-z]+", fragment)
+        name = r"[^A-Za-z\n]{1,3}".join(re.escape(w) for w in words)
+        found = Counter(" ".join(m.group(1).split()) for m in re.finditer(
+            r"((?:St\.\s+|[A-Z][a-z]+['’]?s?\s+){1,3})" + name, text) if not FRAGMENT.match(m.group(1)))
+        found = Counter({k: v for k, v in found.items() if not re.match(r"(?:The|For|By|And|Of|To)\b", k)})
+        if found:
+            return f"{found.most_common(1)[0][0]} {fragment}"
+    return None
+
+
+def _state_after_name(text: str, agency: str) -> str | None:
+    """The state printed after the agency's name, as footers and signature blocks print it:
+    `Hamilton County Sheriff's Office, IN`, `St. Mary's County Sheriff's Office - Maryland`,
+    `WAUPACA COUNTY SHERIFF'S OFFICE, WAUPACA, WI`."""
+    words = re.findall(r"[A-Za-z]+", agency)
+    if len(words) < 2:
+        return None
+    name = r"[^A-Za-z\n]{0,3}".join(re.escape(w) for w in words)
+    votes: Counter = Counter()
+    for m in re.finditer(name + r"[ \t]*[,\-–][ \t]*(?:[A-Za-z.]+[ \t]*,[ \t]*)?([A-Za-z][A-Za-z. ]{1,20}?)[ \t]*(?:\n|$|\d)",
+                         text, re.I):
+        if (state := normalize_state(m.group(1).strip(" ."))):
+            votes[state] += 1
+    return votes.most_common(1)[0][0] if votes else None
 
 
 def _line_of(doc: Document, m) -> str:

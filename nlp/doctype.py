@@ -7,6 +7,9 @@ from corpus.records import Document
 
 MOA = re.compile(r"MEMORANDUM\s+OF\s+AGREEMENT", re.I)
 G287 = re.compile(r"287\s*\(\s*g\s*\)|Warrant\s+Service\s+Officer|Jail\s+Enforcement\s+Model|Task\s+Force\s+Model", re.I)
+# OCR can garble "287(g)" (`:?87(g)`): an MOA under which ICE delegates immigration powers is one too
+DELEGATION = re.compile(r"immigration\s+(?:enforcement\s+)?functions|Immigration\s+and\s+Nationality\s+Act|"
+                        r"[:?2]\s?8\s?7\s*\(\s*[gq]\s*\)", re.I)
 FOIA = re.compile(r"Freedom\s+of\s+Information|\bFOIA\b", re.I)
 RELEASE = re.compile(r"RELEASE\s+IN\s+(?:FULL|PART)|\(b\)\s*\(\s*\d\s*\)")
 LETTER = re.compile(r"^\s*(?:Dear\s|Re:|RE:)|Sincerely,", re.M)
@@ -16,7 +19,7 @@ def classify(doc: Document) -> str:
     if doc.doc_type:                 # the loader knew (email, archive, mailbox)
         return doc.doc_type
     head = "\n".join(p.text for p in doc.pages[:2])
-    if MOA.search(head) and G287.search(head):
+    if MOA.search(head) and (G287.search(head) or (DELEGATION.search(head) and re.search(r"\bICE\b", head))):
         return "moa"
     if RELEASE.search(head):
         return "foia_release"

@@ -28,6 +28,7 @@ AGENCY_FIXES = [
     (r"\bSher+if+'?s?\s*’?s?\s+Department\b", "Sheriff's Department"),
     (r"\bSheriffs Office\b", "Sheriff's Office"),
     (r"\bDept\.?(?=\s|$)", "Department"),
+    (r"\bSvc?s\.?(?=\s|$)", "Services"),
     (r"\bCo\.(?=\s)", "County"),
     (r"\bPD$", "Police Department"),
     (r"\bSO$", "Sheriff's Office"),

@@ -122,3 +122,10 @@ def test_addresses_give_city_and_state_and_washington_dc_is_one_place():
 def test_ctime_stamps_are_dates():
     found = entities("Sent: Sat Mar 27 08:25:24 2010\nSubject: Can you talk?")
     assert ("DATE", "Sat Mar 27 08:25:24 2010", "2010-03-27") in found
+
+
+def test_agency_abbreviations_are_spelled_out():
+    from nlp.normalize import canonical_agency
+    assert canonical_agency("Boca Raton Police Svs Dept") == "Boca Raton Police Services Department"
+    assert canonical_agency("Collier Co. Sheriffs Office") == "Collier County Sheriff's Office"
+    assert canonical_agency("Svsomething Office") == "Svsomething Office"

@@ -1,0 +1,206 @@
+"""Agreement facts and signatories: signature blocks as the 287(g) forms print them, and the
+bundled sample MOAs end to end (load, annotate, read the facts)."""
+from __future__ import annotations
+
+import pytest
+from conftest import ARCADIA, FL_DOC, JIM_WELLS
+
+from corpus.records import Document, Page
+from nlp.signatories import ICE_NAME, block_items, read_signers, signature_page
+
+SIGNING = ("By signing this MOA, each party represents it is fully authorized to enter into this MOA, accepts\n"
+           "the terms, responsibilities, obligations, and limitations of this MOA, and agrees to be bound thereto\n"
+           "to the fullest extent allowed by law.\n")
+
+
+def signers(block: str) -> dict[str, object]:
+    text = "This MOA does not create any rights.\n" + SIGNING + block
+    doc = Document(id="x", path="x.pdf", file_name="x.pdf", media_type="application/pdf",
+                   pages=[Page(1, "I. PURPOSE\n"), Page(2, text)])
+    number, offset = signature_page(doc)
+    assert number == 2
+    return {s.name: s for s in read_signers(block_items(text, offset))}
+
+
+def test_stacked_name_title_agency_blocks():
+    found = signers("For the LEA: \nFor ICE: \nDate:______ \nSignature: ______\nName: ______\nTitle: _____\n"
+                    "Agency: ______\n3/18/25\nPat Q. Example\nSheriff\nExample County Sheriff's Office, Alabama\n"
+                    "March 26, 2025\nRobin T. Sample\nActing Director\nU.S. Immigration & Customs Enforcement\n"
+                    "Revised 03/07/2025\n")
+    assert set(found) == {"Pat Q. Example", "Robin T. Sample"}
+    assert (found["Pat Q. Example"].title, found["Pat Q. Example"].party) == ("Sheriff", None)
+    assert (found["Robin T. Sample"].title, found["Robin T. Sample"].party) == ("Acting Director", "ICE")
+    assert found["Pat Q. Example"].date == "2025-03-18"
+    assert found["Robin T. Sample"].date == "2025-03-26"       # the date printed above the name
+
+
+def test_two_columns_read_across_a_row_pair_names_titles_and_dates():
+    found = signers("For the LEA \nFor ICE \n02/19/25 \nDate ______\nFebruary 26, 2025 \nSignature ____\n"
+                    "Name ______\nAlex Example\nJordan Sample\nName ______\nTitle Sheriff______\nTitle _____\n"
+                    "Acting Director\nAgency ______\nU.S. Immigration & Customs\nEnforcement\n")
+    assert found["Alex Example"].title == "Sheriff" and found["Alex Example"].date == "2025-02-19"
+    assert found["Jordan Sample"].title == "Acting Director" and found["Jordan Sample"].date == "2025-02-26"
+    assert found["Jordan Sample"].party == "ICE"
+
+
+def test_for_ice_label_decides_the_column_and_date_beside_title():
+    found = signers("For the LEA: Lee Example \nFor ICE: Sam Sample \nDate: _______\nSignature: ______\n"
+                    "Title: ______\nMarch 7, 2025 \nActing Director \nEXAMPLE COUNTY SHERIFF'S OFFICE \n"
+                    "Rev 2/14/25 7\n")
+    assert found["Sam Sample"].party == "ICE" and found["Sam Sample"].title == "Acting Director"
+    assert found["Sam Sample"].date == "2025-03-07"
+    assert found["Lee Example"].title is None and found["Lee Example"].date is None
+
+
+def test_digital_signature_names_and_dates_its_signer():
+    found = signers("For the LEA: \nFor ICE: \n03/18/2025\nTitle:\n______\nSignature: ____\nDate:____\n"
+                    "March 25, 2025\nActing Director\nDigitally signed by Dana\nDana \nExample \n"
+                    "Date: 2025.03.18 15:06:11\nExample \n-04'00' \n")
+    assert list(found) == ["Dana Example"]
+    assert found["Dana Example"].date == "2025-03-18"
+    # ICE's "Acting Director" stays ICE's: the agency's signer has no title printed
+    assert found["Dana Example"].title is None
+
+
+def test_digital_stamp_merges_with_the_printed_name_and_ocr_initials():
+    found = signers("Date: CHRISTOPHER M\nDigitally signed by CHRISTOPHER\nEXAMPLE\nMEXAMPLE\n"
+                    "Date: 2020.D6.30 16:47:50 -04'00'\nC.M . Example\nAssistant Director, Enforcement\n"
+                    "Enforcement and Removal Operations\nU.S. Immigration and Customs Enforcement\n")
+    assert list(found) == ["C.M. Example"]
+    person = found["C.M. Example"]
+    assert (person.title, person.party, person.date) == ("Assistant Director, Enforcement", "ICE", "2020-06-30")
+
+
+def test_shifted_font_labels_are_read():
+    # `Name`, `Title` and `____` in a font whose glyphs are shifted by 29 code points
+    found = signers(")RUWKH/($\n)RU,&(\n'DWH BBBBBBBB\n6LJQDWXUH BBBBBBBB\nKIM R EXAMPLE\n1DPH BBBBBBBB\n"
+                    "SHERIFF\n7LWOH BBBBBBBB\nEXAMPLE COUNTY SHERIFF'S OFFICE\n")
+    assert list(found) == ["Kim R Example"]
+    assert found["Kim R Example"].title == "Sheriff"
+
+
+def test_shared_title_field_is_not_the_agency_signers():
+    """A form that has one `Title` field for both parties shows ICE's title in both columns."""
+    found = signers("For the LEA: For ICE:\n02/28/2025 March 5, 2025\nDate:_____ Date:______\nSIGN SIGN\n"
+                    "Quinn Example\nSignature: ______ Signature:______\n"
+                    "Title: Acting Director ______ Title:______ Acting Director\nRevised 02/12/2025\n")
+    assert found["Quinn Example"].title is None
+    assert found["Quinn Example"].party != "ICE"
+
+
+def test_ocr_noise_around_dates_and_both_columns_on_one_line():
+    found = signers("For the LEA: For ICE:\nDate: 63 Po 2S Date: \u2014March 17, 2025-> =\n"
+                    "Name; Lou Example Name:__Sam Sample\nTitle; Sheriff Title: _ Acting Director\n"
+                    "Agency: Example County Sheriff's Office Agency: U.S. Immigration & Customs\nEnforcement\n")
+    assert (found["Lou Example"].title, found["Lou Example"].party) == ("Sheriff", "LEA")
+    assert (found["Sam Sample"].title, found["Sam Sample"].party) == ("Acting Director", "ICE")
+    assert found["Sam Sample"].date == "2025-03-17" and found["Lou Example"].date is None
+
+
+def test_a_signature_appearance_and_the_printed_name_are_one_signer():
+    found = signers("For the LEA: \nFor ICE: \nDate:____\nMichael Example\nDigitally signed by Michael\nExample\n"
+                    "Date: 2025.03.14 09:51:01\nMichael S. Example\nDirector of Public Safety\n"
+                    "Town of Example Island, Department of Public Safety; Florida\n")
+    assert list(found) == ["Michael S. Example"]
+    assert (found["Michael S. Example"].title, found["Michael S. Example"].date) == ("Director of Public Safety",
+                                                                                     "2025-03-14")
+
+
+def test_agency_from_the_signature_block_when_nothing_else_names_it():
+    from nlp.signatories import block_agency
+    doc = Document(id="x", path="x.pdf", file_name="x.pdf", media_type="application/pdf",
+                   pages=[Page(1, SIGNING + "Pat Example\nDirector of Public Safety\n"
+                                  "Town of Example Island, Department of Public Safety; Florida\n"
+                                  "Robin Sample\nActing Director\nU.S. Immigration & Customs Enforcement\n")])
+    assert block_agency(doc) == "Town of Example Island, Department of Public Safety"
+
+
+def test_an_ocr_garbled_287g_moa_is_still_an_moa():
+    from nlp.doctype import classify
+    head = ("MEMORANDUM OF AGREEMENT\nI. PARTIES\nThis Memorandum of Agreement (MOA) constitutes an agreement "
+            "between U.S. Immigration and Customs Enforcement (ICE) and the Example County Sheriff's Office,\n"
+            "pursuant to which ICE delegates the authority to perform certain immigration enforcement functions.\n"
+            "III. AUTHORITY\nSccrion :?87(g) of the Immigration and Nationality Act (INA)\n")
+    doc = Document(id="x", path="x.pdf", file_name="x.pdf", media_type="application/pdf", pages=[Page(1, head)])
+    assert classify(doc) == "moa"
+    letter = Document(id="y", path="y.pdf", file_name="y.pdf", media_type="application/pdf",
+                      pages=[Page(1, "Dear Ms. Example,\nThis responds to your FOIA request.\nSincerely,\n")])
+    assert classify(letter) == "foia_letter"
+
+
+def test_no_signature_block_no_signers():
+    doc = Document(id="x", path="x.pdf", file_name="x.pdf", media_type="application/pdf",
+                   pages=[Page(1, "Dear Sir,\nPlease find the records.\nSincerely,\nA. Clerk\n")])
+    assert signature_page(doc) is None
+
+
+# ---------------------------------------------------------------- the bundled sample MOAs
+
+@pytest.fixture(scope="module")
+def annotated():
+    from ingest.load import load_bytes
+    from ingest.options import IngestOptions
+    from nlp.annotate import annotate
+    from nlp.pipeline import load_pipeline
+    nlp = load_pipeline()
+    docs = {}
+    for path in (JIM_WELLS, ARCADIA, FL_DOC):
+        doc = list(load_bytes(path.read_bytes(), str(path), IngestOptions(ocr="off"), recurse=False))[-1]
+        docs[path.name.split("_")[2]] = annotate(doc, nlp)
+    return docs
+
+
+def people(doc) -> dict[str, dict]:
+    return {p["name"]: p for p in doc.signatories if p["role"] == "signatory"}
+
+
+def test_jim_wells_facts_and_both_signers(annotated):
+    doc = annotated["JimWellsCoSO"]
+    agr = doc.agreement
+    assert (agr["agency"], agr["state"], agr["model"]) == ("Jim Wells County Sheriff's Office", "Texas", "WSO")
+    assert agr["revision_date"] == "2025-02-15" and agr["signed_date"] == "2025-03-25"
+    found = people(doc)
+    assert set(found) == {"Joseph Baker", "Todd M. Lyons"}
+    assert found["Joseph Baker"]["title"] == "Sheriff"
+    assert found["Joseph Baker"]["organization"] == "Jim Wells County Sheriff's Office"
+    assert found["Joseph Baker"]["signed_date"] is None          # left blank on the form
+    lyons = found["Todd M. Lyons"]
+    assert (lyons["title"], lyons["organization"], lyons["signed_date"]) == ("Acting Director", ICE_NAME, "2025-03-25")
+    assert {p["page_number"] for p in found.values()} == {7}
+
+
+def test_arcadia_agency_signer_does_not_inherit_ices_title(annotated):
+    doc = annotated["ArcadiaPDFL"]
+    assert doc.agreement["model"] == "TFM" and doc.agreement["state"] == "Florida"
+    assert doc.agreement["signed_date"] == "2025-03-05"           # the later of the two dates
+    found = people(doc)
+    assert "Quinn Jones" in found
+    assert found["Quinn Jones"]["title"] != "Acting Director"
+    assert found["Quinn Jones"]["organization"] != ICE_NAME
+
+
+def test_2020_jail_enforcement_moa_signers(annotated):
+    doc = annotated["287gJEM"]
+    assert (doc.agreement["model"], doc.agreement["state"]) == ("JEM", "Florida")
+    found = people(doc)
+    assert found["Mark S. Inch"]["title"] == "Secretary"
+    assert found["Mark S. Inch"]["organization"] == doc.agreement["agency"]
+    cronen = found["C.M. Cronen"]
+    assert (cronen["title"], cronen["organization"]) == ("Assistant Director, Enforcement", ICE_NAME)
+    assert cronen["signed_date"] == "2020-08-21"                    # from the digital signature's stamp
+    assert doc.agreement["signed_date"] == "2020-08-21"
+
+
+def test_every_sample_moa_has_agency_state_and_model(annotated):
+    for doc in annotated.values():
+        agr = doc.agreement
+        assert agr["agency"] and agr["state"] and agr["model"], (doc.file_name, agr)
+
+
+def test_state_of_a_county_named_after_a_state_comes_from_the_field_office():
+    from nlp.agreements import _state
+    doc = Document(id="x", path="x.pdf", file_name="x.pdf", media_type="application/pdf",
+                   pages=[Page(1, "notice to the FOD in the Miami Field Office\n")])
+    assert _state(doc, "Washington County Sheriff's Office") == "Florida"
+    assert _state(doc, "Texas Office of the Attorney General") == "Texas"
+    assert _state(doc, "Example Police Department, IN") == "Indiana"
