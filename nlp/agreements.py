@@ -7,7 +7,8 @@ from collections import Counter
 from corpus.records import Document
 from nlp.linking import link_agency
 from nlp.normalize import normalize_date, normalize_state
-from nlp.signatories import block_agency, extract_people, signature_dates
+from nlp.signature_block import block_agency
+from nlp.signatories import extract_people, signature_dates
 from nlp.structure import find_headings
 
 FEDERAL = re.compile(r"^(?:U\.S\.|United States|ICE|DHS|Department of Homeland|Enforcement and Removal|"

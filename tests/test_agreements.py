@@ -6,7 +6,7 @@ import pytest
 from conftest import ARCADIA, FL_DOC, JIM_WELLS
 
 from corpus.records import Document, Page
-from nlp.signatories import ICE_NAME, block_items, read_signers, signature_page
+from nlp.signature_block import ICE_NAME, block_items, read_signers, signature_page
 
 SIGNING = ("By signing this MOA, each party represents it is fully authorized to enter into this MOA, accepts\n"
            "the terms, responsibilities, obligations, and limitations of this MOA, and agrees to be bound thereto\n"
@@ -107,7 +107,7 @@ def test_a_signature_appearance_and_the_printed_name_are_one_signer():
 
 
 def test_agency_from_the_signature_block_when_nothing_else_names_it():
-    from nlp.signatories import block_agency
+    from nlp.signature_block import block_agency
     doc = Document(id="x", path="x.pdf", file_name="x.pdf", media_type="application/pdf",
                    pages=[Page(1, SIGNING + "Pat Example\nDirector of Public Safety\n"
                                   "Town of Example Island, Department of Public Safety; Florida\n"
