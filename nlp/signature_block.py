@@ -166,8 +166,8 @@ def block_items(text: str, offset: int) -> list[Item]:
                 continue
             if TITLE_LINE.match(value) and len(value.split()) <= 8 and not AGENCY_WORD.search(value.partition(",")[0]):
                 items.append(Item(n, "title", _title_text(value), ice=bool(ICE_ORG.search(value))))
-            elif PERSON_LINE.match(value) and not NOT_PERSON.search(value) and len(value.split()) <= 5:
-                items.append(Item(n, "name", _person_text(value), party=party, start=seg_start))
+            elif PERSON_LINE.match(name := _ocr_name(value)) and not NOT_PERSON.search(name) and len(name.split()) <= 5:
+                items.append(Item(n, "name", _person_text(name), party=party, start=seg_start))
             elif ORG_WORD.search(value):
                 items.append(Item(n, "org", value, ice=bool(ICE_ORG.search(value))))
     # the order of the column headings tells the parties of two names read across a row
@@ -189,6 +189,13 @@ def _title_text(value: str) -> str:
         value = head
     value = " ".join(value.split())
     return value.title() if value.isupper() else value
+
+
+def _ocr_name(value: str) -> str:
+    """A printed name with OCR's specks taken off: quotes at its ends, a lone lower-case letter
+    between its parts (`David f A. Falletti”`)."""
+    value = value.strip("\"'“”‘’ ")
+    return re.sub(r"(?<=[A-Za-z.]) [a-z](?= [A-Z])", "", value)
 
 
 def _person_text(value: str) -> str:

@@ -204,3 +204,15 @@ def test_state_of_a_county_named_after_a_state_comes_from_the_field_office():
     assert _state(doc, "Washington County Sheriff's Office") == "Florida"
     assert _state(doc, "Texas Office of the Attorney General") == "Texas"
     assert _state(doc, "Example Police Department, IN") == "Indiana"
+
+
+def test_ocr_specks_in_a_two_column_name_row_do_not_lose_a_signer():
+    """Cowley KS, as Tesseract reads it: a speck inside the sheriff's name and a stray quote
+    must not leave ICE's signer alone with the sheriff's title."""
+    text = ("to the fullest extent allowed by law.\n\nFor the LEA: For ICE:\n\n"
+            "Date: Fe bre org AS’, AOR Date: March 5, 2025 _\n\n"
+            "Name: David f A. Falletti” Name: Caleb Vitello\n\nTitle: Sheriff Title: Acting Director\n\n"
+            "Agency: Cowley County Sheriffs Office Agency: U-S. Immigration & Customs\nEnforcement\n")
+    signers = {s.name: s for s in read_signers(block_items(text, 0))}
+    assert signers["David A. Falletti"].title == "Sheriff" and signers["David A. Falletti"].party == "LEA"
+    assert signers["Caleb Vitello"].title == "Acting Director" and signers["Caleb Vitello"].date == "2025-03-05"
