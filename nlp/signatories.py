@@ -15,6 +15,7 @@ from nlp.signature_block import ICE_NAME, TITLES, block_items, read_signers, sig
 TITLE = re.compile(r"^\s*(?:Title:?\s*_*\s*)?(" + "|".join(re.escape(t) for t in TITLES) + r")\b", re.I)
 PREFIX_TITLE = re.compile(r"(" + "|".join(re.escape(t) for t in TITLES) +
                           r"|Capt\.|Lt\.|Sgt\.|Ssgt\.|SSGT|Cpl\.|Asst\.\s+Marshal)\s*$", re.I)
+NAME_CHARS = re.compile(r"[^\W\d_](?:[^\W\d_]|[.,'’\- ])+")    # not OCR's `Shei Dai L& Falle+h`
 FEDERAL_TITLE = re.compile(r"Director|Special Agent", re.I)
 CONTACTS_PAGE = re.compile(r"^\s*(?:APPENDIX\s+[A-D]\s*)?(?:PUBLIC\s+INFORMATION\s+)?POINTS?\s+OF\s+CONTACTS?\s*$", re.M)
 
@@ -61,7 +62,7 @@ def extract_people(doc: Document, agency: str | None) -> list[dict]:
         persons = sorted((m for m in doc.mentions if m.page == number and m.type == "PERSON"), key=lambda m: m.start)
         seen = set()
         for m in persons:
-            if m.canonical in seen or len(m.canonical.split()) < 2:
+            if m.canonical in seen or len(m.canonical.split()) < 2 or not NAME_CHARS.fullmatch(m.canonical):
                 continue
             seen.add(m.canonical)
             title = _title_near(text, m)

@@ -216,3 +216,17 @@ def test_ocr_specks_in_a_two_column_name_row_do_not_lose_a_signer():
     signers = {s.name: s for s in read_signers(block_items(text, 0))}
     assert signers["David A. Falletti"].title == "Sheriff" and signers["David A. Falletti"].party == "LEA"
     assert signers["Caleb Vitello"].title == "Acting Director" and signers["Caleb Vitello"].date == "2025-03-05"
+
+
+def test_points_of_contact_are_names_not_ocr_debris():
+    from corpus.records import Document, Mention, Page
+    from nlp.signatories import extract_people
+    text = "APPENDIX A\nPOINTS OF CONTACT\nCaptain José García\nShei Dai L& Falle+h\n"
+    doc = Document(id="x", path="x.pdf", file_name="x.pdf", media_type="application/pdf",
+                   pages=[Page(number=1, text="Memorandum of Agreement."), Page(number=2, text=text)])
+    for name in ("José García", "Shei Dai L& Falle+h"):
+        start = text.index(name)
+        doc.mentions.append(Mention(type="PERSON", text=name, canonical=name, normalized=None, page=2,
+                                    start=start, end=start + len(name)))
+    contacts = [p for p in extract_people(doc, "Cowley County Sheriff's Office") if p["role"] == "point_of_contact"]
+    assert [(p["name"], p["title"]) for p in contacts] == [("José García", "Captain")]
