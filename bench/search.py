@@ -2,6 +2,7 @@
 library doing the same work (a ratio), and the recall of approximate indexes against exact search.
 
     .venv/bin/python bench/search.py --sizes 10000,100000,1000000 --out bench/search-results.json
+    .venv/bin/python bench/search.py --latency-again /tmp/readingroom-bench/bench-1000000.db   (after --keep)
 
 Synthetic data, grown from real seeds (so that vectors cluster as real ones do; random vectors
 are a misleading worst case for IVF and HNSW):
@@ -287,6 +288,22 @@ def run_size(n: int, seed_data, workdir: Path, threads: int, compressed: bool) -
     return out
 
 
+def latency_again(db: Path) -> None:
+    """Hybrid search timed again on a corpus an earlier run kept (`--keep`): the real queries,
+    end to end (query encoding included) and with the query vector given."""
+    import search.engine as engine
+    from readingroom.evaluating import load_beir
+    queries = [q for name in ("msmarco", "dbpedia") for q in load_beir(BEIR / name).queries.values()]
+    with Corpus(db) as corpus:
+        vectors = {q: engine.encode_query(q) for q in queries}
+        given = timed(lambda q: engine.rank(corpus, q, "hybrid", DEPTH, plain=True, query_vector=vectors[q]), queries)
+        end_to_end = timed(lambda q: engine.rank(corpus, q, "hybrid", DEPTH, plain=True), queries)
+        encoding = timed(engine.encode_query, queries)
+        n = corpus.conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
+    print(json.dumps({"passages": n, "load_average": os.getloadavg()[0], "encode_query": encoding,
+                      "hybrid_query_vector_given": given, "hybrid_end_to_end": end_to_end}, indent=2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
@@ -296,7 +313,11 @@ def main() -> None:
     parser.add_argument("--no-compressed", action="store_true")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the 1M corpus files")
+    parser.add_argument("--latency-again", type=Path, metavar="DB",
+                        help="only time hybrid search again on a kept bench corpus (bench-N.db)")
     args = parser.parse_args()
+    if args.latency_again:
+        return latency_again(args.latency_again)
     args.workdir.mkdir(parents=True, exist_ok=True)
     seed_data = seeds(args.seed)
     results = []
