@@ -6,7 +6,7 @@ from collections import Counter
 
 from corpus.records import Document
 from nlp.linking import link_agency
-from nlp.normalize import normalize_date, normalize_state
+from nlp.normalize import canonical_agency, normalize_date, normalize_state
 from nlp.signature_block import block_agency
 from nlp.signatories import extract_people, signature_dates
 from nlp.structure import find_headings
@@ -16,6 +16,12 @@ FEDERAL = re.compile(r"^(?:U\.S\.|United States|ICE|DHS|Department of Homeland|E
 # a name cut short (OCR, a line break): "County Sheriff's Office" for "St. Mary's County Sheriff's Office"
 FRAGMENT = re.compile(r"^(?:County|Sheriff|Police|Office|Department|Dept|City|State|Jail|Detention|Corrections|"
                       r"Law\s+Enforcement|Agency|Services)\b", re.I)
+# the opening sentence names the party: "... an agreement between U.S. Immigration and Customs
+# Enforcement (ICE), a component of the Department of Homeland Security (DHS), and the X, hereinafter ..."
+OPENING = re.compile(r"agreement\s+between\s+(?:U\.\s?S\.|United\s+States)\s+Immigration\s+(?:and|&)\s+Customs\s+"
+                     r"Enforcement\s*\(ICE\)\s*,?\s*(?:a\s+component\s+of\s+the\s+Department\s+of\s+Homeland\s+"
+                     r"Security\s*\(DHS\)\s*,?\s*)?and\s+(?:the\s+)?(?P<party>(?-i:[A-Z])[^,()“”\"_]{3,120}?)\s*"
+                     r"(?:\(|,|hereinafter\b|pursuant\b)", re.I)
 REVISED = re.compile(r"\bRev(?:ised|\.)?\s*:?\s*(\d{1,2}/\d{1,2}/\d{2,4})", re.I)
 
 
@@ -31,7 +37,7 @@ def extract_agreement(doc: Document) -> None:
     if not agency:
         agency = _completed(doc.text, [m.canonical for m in mentions if m.type == "AGENCY"
                                        and FRAGMENT.match(m.canonical) and not FEDERAL.match(m.canonical)])
-    agency = agency or block_agency(doc)
+    agency = agency or _opening_party(doc) or block_agency(doc)
     if agency and parties:
         # the party is named again and again (footers): prefer the most frequent non-federal agency
         agency = Counter(parties).most_common(1)[0][0] if Counter(parties)[agency] < 2 else agency
@@ -60,6 +66,15 @@ def extract_agreement(doc: Document) -> None:
     }
     if agency:
         doc.title = f"287(g) {doc.agreement['model'] or ''} agreement: {agency}".replace("  ", " ")
+
+
+def _opening_party(doc: Document) -> str | None:
+    """The party as the agreement's opening sentence names it, for when the NER found none."""
+    head = " ".join(" ".join(p.text for p in doc.pages[:2]).split())
+    found = OPENING.search(head)
+    if not found or re.match(r"(?:hereinafter|pursuant|law\s+enforcement\s+agency)\b", found["party"], re.I):
+        return None
+    return canonical_agency(found["party"].strip())
 
 
 def _state(doc: Document, agency: str | None) -> str | None:

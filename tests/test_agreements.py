@@ -230,3 +230,24 @@ def test_points_of_contact_are_names_not_ocr_debris():
                                     start=start, end=start + len(name)))
     contacts = [p for p in extract_people(doc, "Cowley County Sheriff's Office") if p["role"] == "point_of_contact"]
     assert [(p["name"], p["title"]) for p in contacts] == [("José García", "Captain")]
+
+
+def test_the_opening_sentence_names_the_party_when_the_ner_does_not():
+    from corpus.records import Document, Page
+    from nlp.agreements import _opening_party
+    def doc(opening):
+        return Document(id="x", path="x.pdf", file_name="x.pdf", media_type="application/pdf",
+                        pages=[Page(number=1, text="MEMORANDUM OF AGREEMENT\nThis Memorandum of Agreement (MOA)\n"
+                                                   "constitutes an agreement between " + opening)])
+    assert _opening_party(doc("United States Immigration and Customs Enforcement (ICE), a component of the\n"
+                              "Department of Homeland Security (DHS), and the Oklahoma Bureau of Narcotics and\n"
+                              "Dangerous Drugs Control (“OBNDD”), pursuant to which ICE delegates")) == \
+        "Oklahoma Bureau of Narcotics and Dangerous Drugs Control"
+    assert _opening_party(doc("U.S. Immigration and Customs Enforcement (ICE), a component of the Department of "
+                              "Homeland Security (DHS), and the City of St. Augustine, pursuant to which")) == \
+        "City of St. Augustine"
+    # a form left blank names nobody
+    assert _opening_party(doc("U.S. Immigration and Customs Enforcement (ICE), a component of the Department of "
+                              "Homeland Security (DHS), and the hereinafter the law enforcement agency (LEA),")) is None
+    assert _opening_party(doc("United States Immigration and Customs Enforcement (ICE), a component of the "
+                              "Department of Homeland Security (DHS), and the____________________, pursuant to")) is None
