@@ -19,7 +19,7 @@ FRAGMENT = re.compile(r"^(?:County|Sheriff|Police|Office|Department|Dept|City|St
 # the opening sentence names the party: "... an agreement between U.S. Immigration and Customs
 # Enforcement (ICE), a component of the Department of Homeland Security (DHS), and the X, hereinafter ..."
 OPENING = re.compile(r"agreement\s+between\s+(?:U\.\s?S\.|United\s+States)\s+Immigration\s+(?:and|&)\s+Customs\s+"
-                     r"Enforcement\s*\(ICE\)\s*,?\s*(?:a\s+component\s+of\s+the\s+Department\s+of\s+Homeland\s+"
+                     r"Enforcement\s*\(ICE\)\s*,?\s*(?:a\s+component\s+of\s+the\s+\S+\s+of\s+Homeland\s+"
                      r"Security\s*\(DHS\)\s*,?\s*)?and\s+(?:the\s+)?(?P<party>(?-i:[A-Z])[^,()“”\"_]{3,120}?)\s*"
                      r"(?:\(|,|hereinafter\b|pursuant\b)", re.I)
 REVISED = re.compile(r"\bRev(?:ised|\.)?\s*:?\s*(\d{1,2}/\d{1,2}/\d{2,4})", re.I)

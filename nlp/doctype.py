@@ -5,7 +5,8 @@ import re
 
 from corpus.records import Document
 
-MOA = re.compile(r"MEMORANDUM\s+OF\s+AGREEMENT", re.I)
+# the title, or (when OCR garbled it: `!VIEMORANDUM`, `Memornndum ofAgreement`) the opening sentence
+MOA = re.compile(r"MEMORANDUM\s+OF\s+AGREEMENT|\([A-Za-z]{1,2}O\s?A\)\s+const\w+\s+an\s+agreement\s+between", re.I)
 G287 = re.compile(r"287\s*\(\s*g\s*\)|Warrant\s+Service\s+Officer|Jail\s+Enforcement\s+Model|Task\s+Force\s+Model", re.I)
 # OCR can garble "287(g)" (`:?87(g)`): an MOA under which ICE delegates immigration powers is one too
 DELEGATION = re.compile(r"immigration\s+(?:enforcement\s+)?functions|Immigration\s+and\s+Nationality\s+Act|"
