@@ -171,8 +171,14 @@ class Corpus:
             self._write_annotations(doc)
             self.conn.execute("UPDATE documents SET title = ?, doc_type = ?, doc_date = ? WHERE id = ?",
                               [doc.title, doc.doc_type, doc.doc_date, doc.id])
-            self.conn.execute("DELETE FROM entities WHERE id NOT IN (SELECT DISTINCT entity_id FROM mentions)")
         return removed, added
+
+    def drop_orphan_entities(self) -> int:
+        """Entities no mention refers to any more (after `replace_annotations`: once at the end,
+        not per document, since it reads every mention)."""
+        with self.conn:
+            return self.conn.execute(
+                "DELETE FROM entities WHERE id NOT IN (SELECT DISTINCT entity_id FROM mentions)").rowcount
 
     def document_ids(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY rowid")]

@@ -51,6 +51,7 @@ def reannotate(corpus: Corpus, doc_ids: Iterable[str] | None = None,
         summary.rechunked += bool(new or gone)
         if on_progress:
             on_progress(summary, len(ids))
+    corpus.drop_orphan_entities()
     if embed and (removed or added):
         from index.encoder import load_encoder
         from index.sync import embed_chunks, open_index

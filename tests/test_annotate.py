@@ -77,3 +77,13 @@ def test_annotate_names_an_unknown_document(ingested, tmp_path):
     path = copy_corpus(ingested, tmp_path)
     result = runner.invoke(app, ["--corpus", str(path), "annotate", "ffffffffffff"])
     assert result.exit_code != 0 and "no document ffffffffffff" in result.output
+
+
+def test_entities_no_mention_refers_to_are_dropped(ingested, tmp_path):
+    path = copy_corpus(ingested, tmp_path)
+    with Corpus(path) as c, c.conn:
+        c.conn.execute("INSERT INTO entities (type, name, attributes) VALUES ('PERSON', 'Nobody Mentioned', '{}')")
+    assert runner.invoke(app, ["--corpus", str(path), "annotate", "--format", "json"]).exit_code == 0
+    with Corpus(path) as c:
+        assert not c.rows("SELECT 1 FROM entities WHERE name = 'Nobody Mentioned'")
+        assert not c.rows("SELECT 1 FROM entities WHERE id NOT IN (SELECT entity_id FROM mentions)")
