@@ -17,6 +17,7 @@ class Page:
     ocr_confidence: float | None = None
     quality: float | None = None     # 0..1, share of words that look like real words
     redacted_fraction: float | None = None
+    signature_text: str | None = None  # a scanned signature block read again without ink (ingest.signatures)
 
 
 @dataclass

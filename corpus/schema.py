@@ -1,6 +1,11 @@
 """The corpus schema, in one place. Bump SCHEMA_VERSION when it changes."""
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# what takes a corpus of an older version to this one
+MIGRATIONS = {
+    1: ["ALTER TABLE pages ADD COLUMN signature_text TEXT"],
+}
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -31,6 +36,7 @@ CREATE TABLE IF NOT EXISTS pages (
     ocr_confidence    REAL,
     quality           REAL,
     redacted_fraction REAL,
+    signature_text    TEXT,                     -- a scanned signature block read again without ink
     PRIMARY KEY (document_id, page_number)
 );
 

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator
 import sqlite_utils
 
 from corpus.records import Document, Page
-from corpus.schema import DDL, SCHEMA_VERSION
+from corpus.schema import DDL, MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_NAME = "readingroom.db"
 LOADER_TYPES = ("email", "archive", "mailbox")     # document types a loader sets, not the NLP stage
@@ -68,7 +68,15 @@ class Corpus:
         found = self.get_meta("schema_version")
         if found is None:
             self.set_meta("schema_version", SCHEMA_VERSION)
-        elif int(found) != SCHEMA_VERSION:
+            return
+        version = int(found)
+        while version in MIGRATIONS:
+            with self.conn:
+                for statement in MIGRATIONS[version]:
+                    self.conn.execute(statement)
+            version += 1
+            self.set_meta("schema_version", version)
+        if version != SCHEMA_VERSION:
             raise RuntimeError(
                 f"{self.path}: corpus schema version {found}, this readingroom expects "
                 f"{SCHEMA_VERSION}; re-ingest into a new corpus")
@@ -99,9 +107,9 @@ class Corpus:
                  doc.doc_type, doc.doc_date, len(doc.pages), json.dumps(doc.meta, default=str), _now()])
             self.conn.executemany(
                 "INSERT INTO pages (document_id, page_number, text, method, ocr_confidence, quality,"
-                " redacted_fraction) VALUES (?,?,?,?,?,?,?)",
-                [(doc.id, p.number, p.text, p.method, p.ocr_confidence, p.quality, p.redacted_fraction)
-                 for p in doc.pages])
+                " redacted_fraction, signature_text) VALUES (?,?,?,?,?,?,?,?)",
+                [(doc.id, p.number, p.text, p.method, p.ocr_confidence, p.quality, p.redacted_fraction,
+                  p.signature_text) for p in doc.pages])
             chunk_ids = self._write_chunks(doc)
             self._write_annotations(doc)
             self.conn.execute("DELETE FROM ingest_errors WHERE path = ?", [doc.path])
@@ -142,7 +150,8 @@ class Corpus:
         (an email or archive keeps the type and date it was given; the rest is found again)."""
         row = self.rows("SELECT * FROM documents WHERE id = ?", [doc_id])[0]
         pages = [Page(number=r["page_number"], text=r["text"], method=r["method"], ocr_confidence=r["ocr_confidence"],
-                      quality=r["quality"], redacted_fraction=r["redacted_fraction"])
+                      quality=r["quality"], redacted_fraction=r["redacted_fraction"],
+                      signature_text=r["signature_text"])
                  for r in self.rows("SELECT * FROM pages WHERE document_id = ? ORDER BY page_number", [doc_id])]
         given = row["doc_type"] in LOADER_TYPES
         return Document(id=row["id"], path=row["path"], file_name=row["file_name"], media_type=row["media_type"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pymupdf
 
@@ -20,22 +20,35 @@ TESSERACT_TIMEOUT = 300   # seconds for one page
 
 
 @dataclass
+class OcrWord:
+    left: int                     # pixels in the image that was read
+    top: int
+    right: int
+    bottom: int
+    text: str
+    line: tuple[int, int, int]    # Tesseract's (block, paragraph, line)
+
+
+@dataclass
 class OcrResult:
     text: str
     confidence: float | None      # mean word confidence, 0..100
+    words: list[OcrWord] = field(default_factory=list)
 
 
 def tesseract_available() -> bool:
     return shutil.which("tesseract") is not None
 
 
-def render(page: pymupdf.Page, dpi: int, max_pixels: int) -> pymupdf.Pixmap:
-    width, height = page.rect.width * dpi / 72, page.rect.height * dpi / 72
+def render(page: pymupdf.Page, dpi: int, max_pixels: int, colour: bool = False,
+           clip: pymupdf.Rect | None = None) -> pymupdf.Pixmap:
+    area = clip or page.rect
+    width, height = area.width * dpi / 72, area.height * dpi / 72
     if width * height > max_pixels:
         raise IngestError(
             f"page {page.number + 1} is too large to render ({page.rect.width:.0f}x{page.rect.height:.0f} pt"
             f" at {dpi} dpi = {width * height / 1e6:.0f} Mpx, limit {max_pixels / 1e6:.0f} Mpx)", stage="ocr")
-    return page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+    return page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB if colour else pymupdf.csGRAY, alpha=False, clip=clip)
 
 
 def ocr_image(image: bytes, lang: str = "eng") -> OcrResult:
@@ -65,7 +78,7 @@ def ocr_page(page: pymupdf.Page, dpi: int = 300, lang: str = "eng",
 def parse_tsv(tsv: str) -> OcrResult:
     """Rebuild lines and paragraphs from Tesseract's TSV; mean confidence over its words."""
     lines: dict[tuple[int, int, int], list[str]] = {}
-    confidences = []
+    confidences, boxes = [], []
     for row in tsv.splitlines()[1:]:
         cols = row.split("\t")
         if len(cols) < 12 or cols[0] != "5":
@@ -75,6 +88,8 @@ def parse_tsv(tsv: str) -> OcrResult:
             continue
         key = (int(cols[2]), int(cols[3]), int(cols[4]))     # block, paragraph, line
         lines.setdefault(key, []).append(word)
+        left, top, width, height = (int(c) for c in cols[6:10])
+        boxes.append(OcrWord(left, top, left + width, top + height, word, key))
         conf = float(cols[10])
         if conf >= 0:
             confidences.append(conf)
@@ -85,4 +100,4 @@ def parse_tsv(tsv: str) -> OcrResult:
         out.append(" ".join(words))
         last_par = (block, par)
     confidence = round(sum(confidences) / len(confidences), 1) if confidences else None
-    return OcrResult("\n".join(out), confidence)
+    return OcrResult("\n".join(out), confidence, boxes)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from corpus.records import Document, Mention
-from nlp.signature_block import ICE_NAME, TITLES, block_items, read_signers, signature_page
+from nlp.signature_block import ICE_NAME, TITLES, block_items, read_signers, signature_page, surname
 
 TITLE = re.compile(r"^\s*(?:Title:?\s*_*\s*)?(" + "|".join(re.escape(t) for t in TITLES) + r")\b", re.I)
 PREFIX_TITLE = re.compile(r"(" + "|".join(re.escape(t) for t in TITLES) +
@@ -86,15 +86,35 @@ def signatories(doc: Document, agency: str | None) -> list[dict]:
     if not found:
         return []
     number, offset = found
-    text = doc.pages[number - 1].text
+    page = doc.pages[number - 1]
+    signers = read_signers(block_items(page.text, offset))
     people = []
-    for s in read_signers(block_items(text, offset)):
+    for s in signers:
         people.append({"role": "signatory", "name": s.name, "title": s.title,
                        "organization": ICE_NAME if s.party == "ICE" else agency,
                        "signed_date": s.date, "page_number": number})
         if s.printed:
             _mark_person(doc, number, s)
+    for s in _lost_signers(signers, page.signature_text):
+        people.append({"role": "signatory", "name": s.name, "title": s.title,
+                       "organization": ICE_NAME if s.party == "ICE" else agency,
+                       "signed_date": s.date, "page_number": number})
     return people
+
+
+def _lost_signers(found: list, signature_text: str | None) -> list:
+    """Signers of a party the page's text has no printed name for, as the block's ink-free
+    re-reading (`Page.signature_text`) prints them: a name with its title under it."""
+    if not signature_text:
+        return []
+    parties = {s.party == "ICE" for s in found if s.printed}
+    surnames = {surname(s.name) for s in found}
+    # a re-reading's scribble can pass for a short name (`ZA RA`): its names have real words
+    items = [i for i in block_items(signature_text, 0) if i.kind != "name" or all(
+        len(w.strip(".,")) >= 3 or re.fullmatch(r"(?:[A-Z]\.)+", w) for w in i.value.split())]
+    return [s for s in read_signers(items)
+            if s.printed and s.title and s.title_line == s.line + 1 and (s.party == "ICE") not in parties
+            and surname(s.name) not in surnames]
 
 
 def signature_dates(doc: Document) -> list[str]:

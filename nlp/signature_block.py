@@ -34,8 +34,8 @@ TITLES = [
 
 # field labels of the signature form; some fonts shift every glyph by 29 code points, so that
 # `Name` comes out as `1DPH` and `____` as `BBBB`: such lines are shifted back before reading
-LABEL = re.compile(r"(?:For\s+the\s+LEA|For\s+ICE|Date|Signa\w{3,5}|Name|Title|Agency)\s*[:;.,]?", re.I)
-LABEL_START = re.compile(r"^\s*(?P<label>For\s+the\s+LEA|For\s+ICE|Date|Signa\w{3,5}|Name|Title|Agency)\b\s*[:;.,]?\s*", re.I)
+LABEL = re.compile(r"(?:For\s+the\s+LEA|For\s+ICE|Date|Signa\w{3,5}|Name|Title|Agency)\s*[:;.,·]?", re.I)
+LABEL_START = re.compile(r"^\s*(?P<label>For\s+the\s+LEA|For\s+ICE|Date|Signa\w{3,5}|Name|Title|Agency)\b\s*[:;.,·]?\s*", re.I)
 SIGNING = re.compile(r"By\s+signing\s+this\s+(?:MOA|agreement)", re.I)
 DIGITAL = re.compile(r"D[il1]g[il1]ta[il1][il1]y\s*s[il1]g\S*\s*by\b\s*(?P<rest>.*)", re.I)
 STAMP_DATE = re.compile(r"((?:19|20)\d{2})[.\-/]([0-9OD]{2})[.\-/]([0-9OD]{2})")
@@ -50,7 +50,7 @@ TITLE_WORDS = TITLES + ["Jailer", "Attorney General", "Interim Director", "Actin
 TITLE_LINE = re.compile(r"^(?:(?:Acting|Interim|Deputy|Assistant|Associate|Executive|Senior|Texas|State|"
                         r"[A-Z][a-z]+\s+County)\s+)*(?:" + "|".join(re.escape(t) for t in TITLE_WORDS) + r")\b", re.I)
 # titles that, in these agreements, only ICE's signer holds
-ICE_TITLE = re.compile(r"Acting\s+Director|Associate\s+Director|Assistant\s+Director|Field\s+Office\s+Director|"
+ICE_TITLE = re.compile(r"Acting\s+Director|Deputy\s+Director|Associate\s+Director|Assistant\s+Director|Field\s+Office\s+Director|"
                        r"Director\s+or\s+designee|Special\s+Agent|Enforcement", re.I)
 _PART = r"(?:[A-Z][A-Za-z'’\-]*[a-z][A-Za-z'’\-]*|[A-Z]{2,}(?:['’\-][A-Z]+)?)"
 _INITIALS = r"(?:[A-Z]\s?[.?]\s?){1,3}"
@@ -194,7 +194,7 @@ def _title_text(value: str) -> str:
 def _ocr_name(value: str) -> str:
     """A printed name with OCR's specks taken off: quotes at its ends, a lone lower-case letter
     between its parts (`David f A. Falletti”`)."""
-    value = value.strip("\"'“”‘’ ")
+    value = value.strip("\"'“”‘’ ").replace("€", "c")      # OCR's `S€ott`
     return re.sub(r"(?<=[A-Za-z.]) [a-z](?= [A-Z])", "", value)
 
 
@@ -207,7 +207,7 @@ def _person_text(value: str) -> str:
     return value
 
 
-def _surname(name: str) -> str:
+def surname(name: str) -> str:
     words = [w for w in re.split(r"[\s,]+", name) if w and w not in ("II", "III", "IV", "Jr", "Jr.", "Sr", "Sr.")]
     return words[-1].strip(".").lower() if words else ""
 
@@ -236,7 +236,7 @@ def read_signers(items: list[Item]) -> list[Signer]:
     signers = [Signer(i.value, i.line, i.start, True, party=i.party) for i in items if i.kind == "name"]
     for d in (i for i in items if i.kind == "digital"):
         words = [w for w in re.split(r"[\s,]+", d.value or "") if w]
-        same = next((s for s in signers if _surname(s.name) and any(_surname(s.name) in w.lower() for w in words)), None)
+        same = next((s for s in signers if surname(s.name) and any(surname(s.name) in w.lower() for w in words)), None)
         if same:
             same.date = same.date or d.date
             continue
@@ -358,8 +358,8 @@ def _merged(signers: list[Signer]) -> list[Signer]:
     """One signer per person: `Michael Ewing` (a signature's appearance) is `Michael S. Ewing`."""
     kept: list[Signer] = []
     for s in signers:
-        key = (s.name.split()[0].lower(), _surname(s.name))
-        same = next((k for k in kept if (k.name.split()[0].lower(), _surname(k.name)) == key), None)
+        key = (s.name.split()[0].lower(), surname(s.name))
+        same = next((k for k in kept if (k.name.split()[0].lower(), surname(k.name)) == key), None)
         if same is None:
             kept.append(s)
             continue

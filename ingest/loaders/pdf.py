@@ -4,7 +4,9 @@ Per page we decide where the text comes from (`--ocr auto`):
 - the text layer, when it reads as words;
 - the text layer with a constant font shift undone, when shifting provably turns it into words;
 - OCR, when there is no text layer, when it is garbage, or when it covers only part of a page
-  that is mostly a scanned image.
+  that is mostly a scanned image;
+- and on a scanned page that holds an agreement's signature block, that block is also read
+  again by OCR without the signatures' coloured ink (`ingest.signatures`), kept beside the text.
 Fill-in forms keep their values in form fields, not in the page text: we put them back where
 they sit on the page.
 """
@@ -20,6 +22,7 @@ from ingest.loaders.base import Loader
 from ingest.ocr import ocr_page
 from ingest.quality import best_shift, quality, unshift, word_ratio
 from ingest.redaction import image_coverage, redacted_area
+from ingest.signatures import reread
 
 GOOD_QUALITY = 0.6        # share of known words at or above which a text layer is trusted
 MIN_CHARS = 20            # fewer non-space characters than this: no text layer to speak of
@@ -101,7 +104,7 @@ class PdfLoader(Loader):
 
     def _page(self, page: pymupdf.Page, text: str, images: float, shift: int | None, doc: Document) -> Page:
         mode = self.options.ocr
-        method, confidence = "text", None
+        method, confidence, words = "text", None, None
         if shift is not None:
             repaired, lines = unshift(text, shift)
             if lines:
@@ -117,11 +120,23 @@ class PdfLoader(Loader):
             else:
                 if mode == "always" or _better(result.text, text):
                     method = "ocr" if not text.strip() else "text+ocr"
-                    text, confidence = result.text, result.confidence
+                    text, confidence, words = result.text, result.confidence, result.words
+        signature_text = None
+        if mode != "never" and images >= IMAGE_COVERED and method != "ocr_failed":
+            signature_text = self._signature_block(page, text, words, doc)
         if not text.strip() and method != "ocr_failed":
             method = "none"
         return Page(number=page.number + 1, text=text, method=method, ocr_confidence=confidence,
-                    quality=quality(text), redacted_fraction=redacted_area(page, images))
+                    quality=quality(text), redacted_fraction=redacted_area(page, images),
+                    signature_text=signature_text)
+
+    def _signature_block(self, page: pymupdf.Page, text: str, words: list | None, doc: Document) -> str | None:
+        """A scanned page's signature block, read again without the signatures' ink."""
+        try:
+            return reread(page, text, words, self.options.dpi, self.options.ocr_lang, self.options.max_page_pixels)
+        except IngestError as err:
+            doc.meta.setdefault("warnings", []).append(err.reason)
+            return None
 
     def _needs_ocr(self, page: pymupdf.Page, text: str, images: float) -> bool:
         chars = len("".join(text.split()))
