@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 
 from corpus.records import Document
 from nlp.linking import link_agency
@@ -46,6 +47,8 @@ def extract_agreement(doc: Document) -> None:
         # the way ICE's list writes it: prefer that wording
         first = agency.split()[0]
         agency = next((p for p, _ in Counter(parties).most_common() if p.split()[0] == first and link_agency(p)), agency)
+    if agency and (m := re.search(r"\b([A-Z][a-z]+)-\s*" + re.escape(agency.split()[0]) + r"\b", doc.text)):
+        agency = f"{m.group(1)}-{agency}"    # the NER's `Dade Sheriff's Office` is `Miami-Dade ...`
     state = _state(doc, agency)
     revised = REVISED.search(doc.text)
     sections = [h.text for p in doc.pages for h in find_headings(p.text) if h.level <= 1]
@@ -54,11 +57,12 @@ def extract_agreement(doc: Document) -> None:
     # the agreement binds when the last party signs: the latest date of the signature block
     signed = sorted({p["signed_date"] for p in people if p["role"] == "signatory" and p["signed_date"]}
                     | set(signature_dates(doc)))
+    model = models.most_common(1)[0][0] if models else None
     listed = link_agency(agency, state) if agency else []
     doc.agreement = {
         "agency": agency,
-        "state": state or (listed[0]["state"] if listed else None),
-        "model": models.most_common(1)[0][0] if models else None,
+        "state": state or _listed_state(listed, model, signed[-1] if signed else None),
+        "model": model,
         "signed_date": signed[-1] if signed else None,     # the agreement binds when the last party signs
         "revision_date": normalize_date(revised.group(1)) if revised else None,
         "sections": sections,
@@ -66,6 +70,27 @@ def extract_agreement(doc: Document) -> None:
     }
     if agency:
         doc.title = f"287(g) {doc.agreement['model'] or ''} agreement: {agency}".replace("  ", " ")
+
+
+def _listed_state(listed: list[dict], model: str | None, signed: str | None) -> str | None:
+    """The state of the agency in ICE's list, when the list settles it: every entry of that
+    name is in one state, or one state's entry has this agreement's model (and, if that leaves
+    several, was signed within a month of it)."""
+    for keep in (lambda r: True, lambda r: r["model"] == model,
+                 lambda r: r["model"] == model and signed and r["signed"] and _days(r["signed"], signed) <= 31):
+        states = {r["state"] for r in listed if keep(r)}
+        if len(states) == 1:
+            return states.pop()
+        if not states:
+            return None
+    return None
+
+
+def _days(a: str, b: str) -> int:
+    try:
+        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
+    except ValueError:
+        return 10 ** 6
 
 
 def _opening_party(doc: Document) -> str | None:
@@ -94,13 +119,8 @@ def _state(doc: Document, agency: str | None) -> str | None:
     offices = _field_office_states(doc.text)
     listed: set[str] = set()
     if agency:
-        parts = agency.split()
-        for words in (3, 2, 1):
-            # "Washington County Sheriff's Office" is in Utah or Florida, not in Washington
-            if re.match(r"(?:County|City|Township|Town|Parish|Borough|Village)\b", " ".join(parts[words:words + 1])):
-                continue
-            if (state := normalize_state(" ".join(parts[:words]))) and len(state) > 2:
-                return state
+        if (state := _state_in_name(agency)):
+            return state
         if (state := _state_after_name(doc.text, agency)):
             return state
         listed = {r["state"] for r in link_agency(agency)}
@@ -162,16 +182,32 @@ def _completed(text: str, fragments: list[str]) -> str | None:
     return None
 
 
+def _state_in_name(agency: str) -> str | None:
+    """A state the agency's name holds: `Florida Department of ...`, `Wells Maine Police
+    Department`; not `Washington County Sheriff's Office` (in Utah or Florida) or `Kansas City`."""
+    parts = agency.split()
+    for first in range(len(parts)):
+        for words in (3, 2, 1):
+            after = " ".join(parts[first + words:first + words + 1])
+            if first + words > len(parts) or re.match(r"(?:County|City|Township|Town|Parish|Borough|Village)\b", after):
+                continue
+            if (state := normalize_state(" ".join(parts[first:first + words]))) and len(state) > 2:
+                return state
+    return None
+
+
 def _state_after_name(text: str, agency: str) -> str | None:
     """The state printed after the agency's name, as footers and signature blocks print it:
     `Hamilton County Sheriff's Office, IN`, `St. Mary's County Sheriff's Office - Maryland`,
-    `WAUPACA COUNTY SHERIFF'S OFFICE, WAUPACA, WI`."""
+    `WAUPACA COUNTY SHERIFF'S OFFICE, WAUPACA, WI`, `WOOD COUNTY SHERIFF'S OFFICE, WISCONSIN RAPIDS, WI`,
+    and as opening sentences do: `the Oconee County Sheriffs Office, SC , hereinafter`."""
     words = re.findall(r"[A-Za-z]+", agency)
     if len(words) < 2:
         return None
     name = r"[^A-Za-z\n]{0,3}".join(re.escape(w) for w in words)
     votes: Counter = Counter()
-    for m in re.finditer(name + r"[ \t]*[,\-–][ \t]*(?:[A-Za-z.]+[ \t]*,[ \t]*)?([A-Za-z][A-Za-z. ]{1,20}?)[ \t]*(?:\n|$|\d)",
+    for m in re.finditer(name + r"[ \t]*[,\-–][ \t]*(?:[A-Za-z.]+(?:[ \t]+[A-Za-z.]+){0,2}[ \t]*,[ \t]*)?"
+                         r"([A-Za-z][A-Za-z. ]{1,20}?)[ \t]*(?:\n|$|\d|,|\(|hereinafter\b)",
                          text, re.I):
         if (state := normalize_state(m.group(1).strip(" ."))):
             votes[state] += 1
@@ -183,7 +219,10 @@ def _line_of(doc: Document, m) -> str:
     return text[text.rfind("\n", 0, m.start) + 1:text.find("\n", m.end) if "\n" in text[m.end:] else len(text)]
 
 
-MODEL_WORDING = {"JEM": r"jail\s+enforcement", "TFM": r"task\s+force", "WSO": r"warrant\s+service"}
+# the 2019-2020 WSO template says what it does (custodial transfers) rather than its name;
+# a `Drug Task Force` in a contact's title is not the task force model
+MODEL_WORDING = {"JEM": r"jail\s+enforcement", "TFM": r"task\s+force",
+                 "WSO": r"warrant\s+service|custodial\s+transfer"}
 
 
 def _model_from_wording(text: str) -> Counter:
