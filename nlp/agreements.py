@@ -75,9 +75,9 @@ def extract_agreement(doc: Document) -> None:
 def _listed_state(listed: list[dict], model: str | None, signed: str | None) -> str | None:
     """The state of the agency in ICE's list, when the list settles it: every entry of that
     name is in one state, or one state's entry has this agreement's model (and, if that leaves
-    several, was signed within a month of it)."""
+    several, was signed within a week of it: ICE's date and the signature block's differ by days)."""
     for keep in (lambda r: True, lambda r: r["model"] == model,
-                 lambda r: r["model"] == model and signed and r["signed"] and _days(r["signed"], signed) <= 31):
+                 lambda r: r["model"] == model and signed and r["signed"] and _days(r["signed"], signed) <= 7):
         states = {r["state"] for r in listed if keep(r)}
         if len(states) == 1:
             return states.pop()

@@ -206,6 +206,27 @@ def test_state_of_a_county_named_after_a_state_comes_from_the_field_office():
     assert _state(doc, "Example Police Department, IN") == "Indiana"
 
 
+def test_state_in_the_name_after_it_and_from_icess_list():
+    """Real cases from the 165 MOAs that once came out in the wrong state."""
+    from nlp.agreements import _listed_state, _state
+    def doc(text):
+        return Document(id="x", path="x.pdf", file_name="x.pdf", media_type="application/pdf", pages=[Page(1, text)])
+    # a state inside the name (not Massachusetts, from the OPLA office in Boston)
+    assert _state(doc("OPLA field location at Boston, Massachusetts\n"), "Wells Maine Police Department") == "Maine"
+    # printed after the name in the opening sentence, and after a city of two words in a footer
+    assert _state(doc("and the Oconee County Sheriffs Office, SC , hereinafter the law enforcement agency\n"
+                      "180 Ted Turner Drive SW, Atlanta, Georgia 30303\n"), "Oconee County Sheriff's Office") == "South Carolina"
+    assert _state(doc("WOOD COUNTY SHERIFF'S OFFICE, WISCONSIN RAPIDS, WI 1 Revised 02/15/2025\n"
+                      "CHICAGO FIELD OFFICE, Chicago, Illinois\n"), "Wood County Sheriff's Office") == "Wisconsin"
+    # ICE's list: one state; else the entry of this model; else of this model signed that month
+    fl = {"state": "Florida", "model": "TFM", "signed": "2025-02-26"}
+    assert _listed_state([fl, {"state": "Texas", "model": "WSO", "signed": "2025-05-07"}], "TFM", None) == "Florida"
+    utah = {"state": "Utah", "model": "TFM", "signed": "2025-03-21"}
+    assert _listed_state([fl, utah], "TFM", None) is None                 # unknown, not a guess
+    assert _listed_state([fl, utah], "TFM", "2025-03-20") == "Utah"
+    assert _listed_state([fl, dict(fl, model="WSO")], None, None) == "Florida"
+
+
 def test_ocr_specks_in_a_two_column_name_row_do_not_lose_a_signer():
     """Cowley KS, as Tesseract reads it: a speck inside the sheriff's name and a stray quote
     must not leave ICE's signer alone with the sheriff's title."""
