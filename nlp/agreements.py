@@ -38,7 +38,7 @@ def extract_agreement(doc: Document) -> None:
     if not agency:
         agency = _completed(doc.text, [m.canonical for m in mentions if m.type == "AGENCY"
                                        and FRAGMENT.match(m.canonical) and not FEDERAL.match(m.canonical)])
-    agency = agency or _opening_party(doc) or block_agency(doc)
+    agency = agency or _opening_party(doc) or _filled_in_party(doc) or block_agency(doc)
     if agency and parties:
         # the party is named again and again (footers): prefer the most frequent non-federal agency
         agency = Counter(parties).most_common(1)[0][0] if Counter(parties)[agency] < 2 else agency
@@ -70,6 +70,25 @@ def extract_agreement(doc: Document) -> None:
     }
     if agency:
         doc.title = f"287(g) {doc.agreement['model'] or ''} agreement: {agency}".replace("  ", " ")
+
+
+# a line that is nothing but an agency's name, as a fill-in form's value comes out
+FILLED_IN = re.compile(r"^\s*(?:the\s+)?(?P<name>(?-i:[A-Z])[\w.'’&\- ]{3,80}?\b(?:Department|Dept\.?|Office|Division|"
+                       r"Guard|Police|Public\s+Safety|Bureau|Patrol|Corrections|Agency|Marshal'?s?\s+Office)"
+                       r"(?:\s+of\s+[\w.'’ ]{3,40}?)?)\s*(?:\([A-Z]{2,8}\))?\s*$", re.I | re.M)
+
+
+def _filled_in_party(doc: Document) -> str | None:
+    """The party of a form whose opening sentence has a blank for it: the form's value, printed
+    on a line of its own on the first page (`Daytona Beach Shores Dept. of Public Safety`)."""
+    if not doc.pages:
+        return None
+    for m in FILLED_IN.finditer(doc.pages[0].text):
+        name = " ".join(m["name"].split())
+        if not FEDERAL.match(name) and not re.search(r"Homeland|Immigration|Customs|\bICE\b|\bDHS\b", name) \
+                and not FRAGMENT.match(name) and len(name.split()) >= 2:
+            return canonical_agency(name)
+    return None
 
 
 def _listed_state(listed: list[dict], model: str | None, signed: str | None) -> str | None:

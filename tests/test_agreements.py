@@ -274,6 +274,23 @@ def test_the_opening_sentence_names_the_party_when_the_ner_does_not():
                               "Department of Homeland Security (DHS), and the____________________, pursuant to")) is None
 
 
+def test_a_form_whose_opening_sentence_is_blank_names_the_party_in_its_field():
+    """Daytona Beach Shores FL and the Florida State Guard: the opening sentence's blank is a
+    form field, whose value comes out on a line of its own."""
+    from nlp.agreements import _filled_in_party
+    def doc(first_page):
+        return Document(id="x", path="x.pdf", file_name="x.pdf", media_type="application/pdf",
+                        pages=[Page(1, first_page)])
+    assert _filled_in_party(doc(
+        "This Memorandum of Agreement (MOA) constitutes an agreement between United States\n"
+        "Immigration and Customs Enforcement (ICE), a component of the Department of Homeland\n"
+        "Daytona Beach Shores Dept. of Public Safety\nSecurity (DHS), and the , pursuant to which\n")) \
+        == "Daytona Beach Shores Department of Public Safety"
+    assert _filled_in_party(doc("personnel.\nDivision of the Florida State Guard (FSG)\nFSG\n")) \
+        == "Division of the Florida State Guard"
+    assert _filled_in_party(doc("Security (DHS), and the\nU.S. Department of Homeland Security\n")) is None
+
+
 def test_an_moa_whose_title_ocr_garbled_is_still_an_moa():
     from nlp.doctype import classify
     text = ("Pittsburgh Police Department, NH !VIEMORANDUM OF AGREEMENT This Memorand1.nn of Agreement (NfOA) "
