@@ -4,9 +4,14 @@ When the extractor improves (new patterns, better signature parsing), the stored
 new OCR: each document's pages are read back, annotated afresh and its entities, agreement
 facts and clauses replaced, one document per transaction. Passages that come out the same keep
 their ids and vectors; a document whose passages change gets new ones, embedded at the end.
+
+With `workers` > 1 the NLP runs in that many processes (each loads the spaCy pipeline once);
+the main process reads the stored documents, hands them out, and writes what comes back.
 """
 from __future__ import annotations
 
+import multiprocessing
+import signal
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -26,31 +31,50 @@ class AnnotateSummary:
         return dict(self.__dict__)
 
 
+BATCH = 8            # documents read from the corpus per worker at a time
+_worker: dict = {}
+
+
+def _init_worker(quiet_interrupts: bool = True) -> None:
+    if quiet_interrupts:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)     # the parent decides what Ctrl-C means
+    from nlp.pipeline import load_pipeline
+    _worker["nlp"] = load_pipeline()
+
+
+def _annotated(doc):
+    """(the document, annotated), None; or (the document, the reason it failed)."""
+    from nlp.annotate import annotate
+    try:
+        return annotate(doc, _worker["nlp"]), None
+    except Exception as err:       # one document that trips the extractor keeps its old annotations
+        return doc, f"{type(err).__name__}: {err}"
+
+
 def reannotate(corpus: Corpus, doc_ids: Iterable[str] | None = None,
                on_progress: Callable[[AnnotateSummary, int], None] | None = None,
-               embed: bool = True) -> AnnotateSummary:
-    from nlp.annotate import annotate
-    from nlp.pipeline import load_pipeline
-
+               embed: bool = True, workers: int = 1) -> AnnotateSummary:
     ids = list(doc_ids) if doc_ids is not None else corpus.document_ids()
-    nlp = load_pipeline()
     summary, removed, added = AnnotateSummary(), [], []
-    for doc_id in ids:
-        doc = corpus.stored_document(doc_id)
-        try:
-            annotate(doc, nlp)
-        except Exception as err:       # one document that trips the extractor keeps its old annotations
-            summary.errors.append({"document_id": doc_id, "path": doc.path, "reason": f"{type(err).__name__}: {err}"})
-            continue
-        gone, new = corpus.replace_annotations(doc)
-        removed += gone
-        added += new
-        summary.documents += 1
-        summary.mentions += len(doc.mentions)
-        summary.agreements += doc.agreement is not None
-        summary.rechunked += bool(new or gone)
-        if on_progress:
-            on_progress(summary, len(ids))
+    workers = max(1, min(workers, len(ids)))
+    pool = multiprocessing.get_context("spawn").Pool(workers, _init_worker) if workers > 1 else None
+    if pool is None:
+        _init_worker(quiet_interrupts=False)
+    try:
+        # the corpus is read and written in this thread only, a batch at a time
+        for start in range(0, len(ids), BATCH * workers):
+            docs = [corpus.stored_document(doc_id) for doc_id in ids[start:start + BATCH * workers]]
+            for doc, failed in (pool.imap(_annotated, docs) if pool else map(_annotated, docs)):
+                if failed:
+                    summary.errors.append({"document_id": doc.id, "path": doc.path, "reason": failed})
+                    continue
+                _store(corpus, doc, summary, removed, added)
+                if on_progress:
+                    on_progress(summary, len(ids))
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
     corpus.drop_orphan_entities()
     if embed and (removed or added):
         from index.encoder import load_encoder
@@ -59,3 +83,13 @@ def reannotate(corpus: Corpus, doc_ids: Iterable[str] | None = None,
         vectors.remove(removed)
         summary.embedded = embed_chunks(corpus, vectors, added, load_encoder())
     return summary
+
+
+def _store(corpus: Corpus, doc, summary: AnnotateSummary, removed: list, added: list) -> None:
+    gone, new = corpus.replace_annotations(doc)
+    removed += gone
+    added += new
+    summary.documents += 1
+    summary.mentions += len(doc.mentions)
+    summary.agreements += doc.agreement is not None
+    summary.rechunked += bool(new or gone)

@@ -77,6 +77,7 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files and folders (sear
 
 @app.command()
 def annotate(doc_ids: Optional[List[str]] = typer.Argument(None, help="Document ids (or unique prefixes); default: all."),
+             workers: int = typer.Option(os.cpu_count() or 1, help="Processes for the NLP (each loads spaCy once)."),
              fmt: Fmt = typer.Option(Fmt.table, "--format", help="Summary as a table or JSON.")):
     """Run entity and agreement extraction again over stored documents (no new OCR): after an
     upgrade of readingroom, or of its pattern files."""
@@ -94,7 +95,8 @@ def annotate(doc_ids: Optional[List[str]] = typer.Argument(None, help="Document 
         with Progress(TextColumn("[bold]annotate[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=output.errors, disable=not output.errors.is_terminal) as progress:
             task = progress.add_task("", total=None)
-            summary = reannotate(corpus, ids, lambda s, total: progress.update(task, total=total, completed=s.documents))
+            summary = reannotate(corpus, ids, lambda s, total: progress.update(task, total=total, completed=s.documents),
+                                 workers=workers)
     if fmt == Fmt.json:
         emit_json(summary.as_dict())
     else:

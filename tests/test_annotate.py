@@ -6,6 +6,7 @@ import json
 import shutil
 import sqlite3
 
+import pytest
 from typer.testing import CliRunner
 
 from corpus.store import Corpus
@@ -36,14 +37,15 @@ def snapshot(path):
                 "documents": c.rows("SELECT id, title, doc_type, doc_date FROM documents ORDER BY id")}
 
 
-def test_annotate_again_restores_what_ingest_found_and_keeps_vectors(ingested, tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_annotate_again_restores_what_ingest_found_and_keeps_vectors(ingested, tmp_path, workers):
     path = copy_corpus(ingested, tmp_path)
     before = snapshot(path)
     assert before["mentions"] and before["agreements"] and before["signatories"]
     with Corpus(path) as c, c.conn:          # as if an older extractor had found nothing
         for table in ("mentions", "entities", "agreements", "signatories", "clauses"):
             c.conn.execute(f"DELETE FROM {table}")
-    result = runner.invoke(app, ["--corpus", str(path), "annotate", "--format", "json"])
+    result = runner.invoke(app, ["--corpus", str(path), "annotate", "--workers", str(workers), "--format", "json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["documents"] == len(before["documents"]) and summary["errors"] == []
