@@ -72,12 +72,17 @@ def extract_people(doc: Document, agency: str | None) -> list[dict]:
                            "organization": _organization(text, m, title, agency), "signed_date": None,
                            "page_number": number})
     # a signer also listed as one of the agency's contacts signed for the agency, with that rank
-    contacts = {p["name"]: p for p in people if p["role"] == "point_of_contact" and p["organization"] == agency}
+    # (the same person: `David E. Vincent` signs, `David Vincent` is the contact)
+    contacts = {_first_last(p["name"]): p for p in people if p["role"] == "point_of_contact" and p["organization"] == agency}
     for p in people:
-        if p["role"] == "signatory" and p["name"] in contacts and p["organization"] != ICE_NAME:
+        if p["role"] == "signatory" and _first_last(p["name"]) in contacts and p["organization"] != ICE_NAME:
             p["organization"] = agency
-            p["title"] = p["title"] or contacts[p["name"]]["title"]
+            p["title"] = p["title"] or contacts[_first_last(p["name"])]["title"]
     return people
+
+
+def _first_last(name: str) -> tuple[str, str]:
+    return name.split()[0].lower(), surname(name)
 
 
 def signatories(doc: Document, agency: str | None) -> list[dict]:

@@ -45,7 +45,9 @@ ICE_ORG = re.compile(r"Immigration|Customs|Enforcement\s+and\s+Removal|Homeland\
 AGENCY_WORD = re.compile(r"\b(?:Office|Department|Dept|Bureau|Agency|Center|Division)\b", re.I)
 ORG_WORD = re.compile(r"\b(?:Office|Department|Dept|Enforcement|Sheriff'?s|Police|Security|Operations|Corrections|"
                       r"Bureau|Agency|Center|Customs|Patrol|Division|Commission|County|City|State)\b", re.I)
-TITLE_WORDS = TITLES + ["Jailer", "Attorney General", "Interim Director", "Acting Executive Associate Director",
+# OCR's and typists' spellings of a title, as the title
+MISSPELT = {"sherif": "Sheriff", "sherrif": "Sheriff", "sherriff": "Sheriff"}
+TITLE_WORDS = TITLES + list(MISSPELT) + ["Jailer", "Attorney General", "Interim Director", "Acting Executive Associate Director",
                         "Assistant Director", "Executive Associate Director", "Associate Director"]
 TITLE_LINE = re.compile(r"^(?:(?:Acting|Interim|Deputy|Assistant|Associate|Executive|Senior|Texas|State|"
                         r"[A-Z][a-z]+\s+County)\s+)*(?:" + "|".join(re.escape(t) for t in TITLE_WORDS) + r")\b", re.I)
@@ -60,7 +62,8 @@ NOT_PERSON = re.compile(r"\b(?:Office|Department|Dept|Director|Enforcement|Opera
                         r"County|Sheriff|Police|Agency|Signature|Title|Date|Name|Revised|Appendix|Immigration|"
                         r"Customs|Homeland|Public|Information|Contact|Program|Street|Avenue|Road|Suite|Center|"
                         r"Digitally|Signed|Deputy|Chief|Attorney|General|Commissioner|Secretary|Jailer|"
-                        r"Corrections|Safety|Bureau|Investigation|State|Acting|Interim|Designee|Enforcemen|Sign|Here|Witness)\b", re.I)
+                        r"Corrections|Safety|Bureau|Investigation|State|Acting|Interim|Designee|Enforcemen|Sign|Here|Witness|"
+                        r"ICE|LEA)\b", re.I)
 
 
 @dataclass
@@ -188,6 +191,7 @@ def _title_text(value: str) -> str:
     if tail and ORG_WORD.search(tail) and not re.fullmatch(r"\s*Enforcement\s*", tail):
         value = head
     value = " ".join(value.split())
+    value = MISSPELT.get(value.lower(), value)
     return value.title() if value.isupper() else value
 
 

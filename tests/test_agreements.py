@@ -239,6 +239,17 @@ def test_ocr_specks_in_a_two_column_name_row_do_not_lose_a_signer():
     assert signers["Caleb Vitello"].title == "Acting Director" and signers["Caleb Vitello"].date == "2025-03-05"
 
 
+def test_ocr_misspelt_labels_and_titles_do_not_make_signers():
+    """Lee County FL, as Tesseract reads it: `Yor ICE:` is a label, not a person, and `Sherif`
+    is the sheriff's title."""
+    text = ("to the fullest extent allowed by law.\n\nFor the LEA: Yor ICE:\n\nDate: > aa Date: March 3, 2025\n\n"
+            "Signature: jj 27 a Z. 5 Signature: A Za. —-\n\nName: Carmine Marceno\n\nName: Caleb Vitello\n\n"
+            "Title, Sherif Title; __ Acting Director\n\nAgency: Lee County Sheriff's Office Agency: U.S. Immigration"
+            " & Customs\n\nEnforcement\n")
+    signers = {s.name: s.title for s in read_signers(block_items(text, 0))}
+    assert signers == {"Carmine Marceno": "Sheriff", "Caleb Vitello": "Acting Director"}
+
+
 def test_points_of_contact_are_names_not_ocr_debris():
     from corpus.records import Document, Mention, Page
     from nlp.signatories import extract_people
