@@ -1,6 +1,6 @@
 """Ingest throughput, as ratios against the bare libraries doing the same work.
 
-    .venv/bin/python bench/ingest.py [--pages N] [--ocr-pages N] [--scaling]
+    .venv/bin/python bench/ingest.py [--pages N] [--ocr-pages N] [--scaling] [--signatures N]
 
 1. Text layer: our PDF loader (text, quality check, shifted-font check, redaction measure) plus
    storing pages in SQLite, against bare PyMuPDF `get_text` over the same pages.
@@ -11,6 +11,8 @@
 3. --scaling: the OCR'd pages loaded by 1, 2, ... worker processes (as many as there are
    cores), after start-up; and the whole `readingroom ingest` (loading, OCR, NLP, embedding,
    model start-up) on the same pages with 1 and 2 workers.
+4. --signatures N: what the ink-free second reading of scanned signature pages
+   (`ingest.signatures`) costs: N scanned MOAs loaded with it and without it.
 Reads ../shared/data when present, else the bundled sample corpus. Prints absolute figures.
 
 Each ratio is given twice: by wall-clock time, and by CPU time (this process's plus its
@@ -178,12 +180,39 @@ def bench_scaling(chosen: list[tuple[Path, int]]) -> None:
         print(f"  scaling 1 -> 2 workers: {rates[2] / rates[1]:.2f}x")
 
 
+def bench_signatures(limit: int) -> None:
+    """Loading scanned agreements with and without the second reading of their signature page."""
+    import ingest.loaders.pdf as pdf_loader
+    folder = SHARED / "moa" if SHARED.exists() else ROOT / "corpus" / "sample" / "moa"
+    scans = [p for p in sorted(folder.glob("*.pdf")) if any(image_coverage(page) >= 0.5 for page in pymupdf.open(p))]
+    chosen = scans[:limit]
+    reread = pdf_loader.reread
+    times, read = {}, 0
+    for with_it in (False, True):
+        pdf_loader.reread = reread if with_it else (lambda *args, **kwargs: None)
+        with Clock() as clock:
+            for path in chosen:
+                for doc in load_bytes(path.read_bytes(), str(path), IngestOptions(ocr="auto")):
+                    read += with_it and sum(p.signature_text is not None for p in getattr(doc, "pages", []))
+        times[with_it] = clock
+    pdf_loader.reread = reread
+    extra = times[True].wall - times[False].wall
+    print(f"signature pages read again: {len(chosen)} scanned MOAs, {read} pages read again")
+    print(f"  loading without it  {times[False].wall:7.1f} s    with it {times[True].wall:7.1f} s"
+          f"   ratio {times[False].wall / times[True].wall:.2f}x   (by CPU time {times[False].cpu / times[True].cpu:.2f}x)")
+    print(f"  {extra / max(read, 1):.2f} s per page read again")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=300, help="text-layer pages to time")
     parser.add_argument("--ocr-pages", type=int, default=12, help="image-only pages to OCR")
     parser.add_argument("--scaling", action="store_true", help="also time the whole ingest with 1 and 2 workers")
+    parser.add_argument("--signatures", type=int, default=0, metavar="N",
+                        help="also time the second reading of signature pages on N scanned MOAs")
     args = parser.parse_args()
+    if args.signatures:
+        bench_signatures(args.signatures)
     print(f"data: {SHARED if SHARED.exists() else ROOT / 'corpus' / 'sample'}; cores: {os.cpu_count()}")
     text_files, image_pages = classify(pdfs())
     if args.pages > 0:
