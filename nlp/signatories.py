@@ -86,25 +86,22 @@ def _first_last(name: str) -> tuple[str, str]:
 
 
 def signatories(doc: Document, agency: str | None) -> list[dict]:
-    """The signers of the agreement's signature block, each with a PERSON mention."""
+    """The signers of the agreement's signature block, each printed name with a PERSON mention;
+    and those the page's text lost that its ink-free second reading finds (no mention: their
+    offsets are not in the page's text)."""
     found = signature_page(doc)
     if not found:
         return []
     number, offset = found
     page = doc.pages[number - 1]
     signers = read_signers(block_items(page.text, offset))
-    people = []
     for s in signers:
-        people.append({"role": "signatory", "name": s.name, "title": s.title,
-                       "organization": ICE_NAME if s.party == "ICE" else agency,
-                       "signed_date": s.date, "page_number": number})
         if s.printed:
             _mark_person(doc, number, s)
-    for s in _lost_signers(signers, page.signature_text):
-        people.append({"role": "signatory", "name": s.name, "title": s.title,
-                       "organization": ICE_NAME if s.party == "ICE" else agency,
-                       "signed_date": s.date, "page_number": number})
-    return people
+    return [{"role": "signatory", "name": s.name, "title": s.title,
+             "organization": ICE_NAME if s.party == "ICE" else agency,
+             "signed_date": s.date, "page_number": number}
+            for s in signers + _lost_signers(signers, page.signature_text)]
 
 
 def _lost_signers(found: list, signature_text: str | None) -> list:
