@@ -1,10 +1,11 @@
 """The corpus schema, in one place. Bump SCHEMA_VERSION when it changes."""
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # what takes a corpus of an older version to this one
 MIGRATIONS = {
     1: ["ALTER TABLE pages ADD COLUMN signature_text TEXT"],
+    2: ["ALTER TABLE signatories ADD COLUMN source TEXT"],
 }
 
 DDL = """
@@ -92,7 +93,8 @@ CREATE TABLE IF NOT EXISTS signatories (
     title        TEXT,
     organization TEXT,
     signed_date  TEXT,
-    page_number  INTEGER
+    page_number  INTEGER,
+    source       TEXT                           -- text: the page's text; reread: its ink-free second reading
 );
 CREATE TABLE IF NOT EXISTS clauses (
     id          INTEGER PRIMARY KEY,

@@ -294,8 +294,8 @@ class Corpus:
                          " a.effective_date, a.revision_date, a.sections, a.facts FROM agreements a"
                          f" JOIN documents d ON d.id = a.document_id {where} ORDER BY a.state, a.agency, a.model",
                          params)
-        people = self.rows("SELECT document_id, role, name, title, organization, signed_date, page_number"
-                           " FROM signatories ORDER BY id")
+        people = self.rows("SELECT document_id, role, name, title, organization, signed_date, page_number,"
+                           " source FROM signatories ORDER BY id")
         by_doc: dict[str, list] = {}
         for p in people:
             by_doc.setdefault(p.pop("document_id"), []).append(p)

@@ -70,7 +70,7 @@ def extract_people(doc: Document, agency: str | None) -> list[dict]:
                 m.attributes.setdefault("titles", [title])
             people.append({"role": "point_of_contact", "name": m.canonical, "title": title,
                            "organization": _organization(text, m, title, agency), "signed_date": None,
-                           "page_number": number})
+                           "page_number": number, "source": "text"})
     # a signer also listed as one of the agency's contacts signed for the agency, with that rank
     # (the same person: `David E. Vincent` signs, `David Vincent` is the contact)
     contacts = {_first_last(p["name"]): p for p in people if p["role"] == "point_of_contact" and p["organization"] == agency}
@@ -100,8 +100,9 @@ def signatories(doc: Document, agency: str | None) -> list[dict]:
             _mark_person(doc, number, s)
     return [{"role": "signatory", "name": s.name, "title": s.title,
              "organization": ICE_NAME if s.party == "ICE" else agency,
-             "signed_date": s.date, "page_number": number}
-            for s in signers + _lost_signers(signers, page.signature_text)]
+             "signed_date": s.date, "page_number": number, "source": source}
+            for source, found in (("text", signers), ("reread", _lost_signers(signers, page.signature_text)))
+            for s in found]
 
 
 def _lost_signers(found: list, signature_text: str | None) -> list:
@@ -111,12 +112,18 @@ def _lost_signers(found: list, signature_text: str | None) -> list:
         return []
     parties = {s.party == "ICE" for s in found if s.printed}
     surnames = {surname(s.name) for s in found}
+    known = [_first_last(s.name) for s in found]
+
+    def same_person(name: str) -> bool:      # `Dean A. DeSch` cut short in the text is `Dean A. DeSchfyver`
+        first, last = _first_last(name)
+        return last in surnames or any(first == f and (last.startswith(k) or k.startswith(last)) for f, k in known if k)
+
     # a re-reading's scribble can pass for a short name (`ZA RA`): its names have real words
     items = [i for i in block_items(signature_text, 0) if i.kind != "name" or all(
         len(w.strip(".,")) >= 3 or re.fullmatch(r"(?:[A-Z]\.)+", w) for w in i.value.split())]
     return [s for s in read_signers(items)
             if s.printed and s.title and s.title_line == s.line + 1 and (s.party == "ICE") not in parties
-            and surname(s.name) not in surnames]
+            and not same_person(s.name)]
 
 
 def signature_dates(doc: Document) -> list[str]:

@@ -149,8 +149,10 @@ def agreements(model: Optional[str] = typer.Option(None, help="JEM, WSO or TFM."
     if fmt == Fmt.json:
         emit_json(rows)
         return
+    # a name read only by the ink-free second reading of a scanned signature page is marked
     flat = [dict(r, signatories="; ".join(f"{p['name']} ({p['title'] or '?'}, {p['organization'] or '?'}"
                                           f"{', ' + p['signed_date'] if p['signed_date'] else ''})"
+                                          f"{' [re-read]' if p.get('source') == 'reread' else ''}"
                                           for p in r["signatories"]),
                  points_of_contact="; ".join(f"{p['title'] + ' ' if p['title'] else ''}{p['name']}"
                                              for p in r["points_of_contact"]),

@@ -9,20 +9,22 @@ from corpus.schema import SCHEMA_VERSION
 from corpus.store import Corpus
 
 
-def test_version_1_corpus_gains_the_signature_text_column(tmp_path):
+def test_version_1_corpus_gains_the_signature_text_and_source_columns(tmp_path):
     path = tmp_path / "old.db"
     with Corpus(path):
         pass
     # make it look like a version-1 corpus: no pages.signature_text
     conn = sqlite3.connect(path)
     conn.execute("ALTER TABLE pages DROP COLUMN signature_text")
+    conn.execute("ALTER TABLE signatories DROP COLUMN source")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
     with Corpus(path) as corpus:
         columns = {r[1] for r in corpus.conn.execute("PRAGMA table_info(pages)")}
         assert "signature_text" in columns
-        assert corpus.get_meta("schema_version") == SCHEMA_VERSION == 2
+        assert "source" in {r[1] for r in corpus.conn.execute("PRAGMA table_info(signatories)")}
+        assert corpus.get_meta("schema_version") == SCHEMA_VERSION == 3
 
 
 def test_corpus_from_a_newer_readingroom_is_refused(tmp_path):

@@ -70,6 +70,8 @@ def test_signer_lost_under_ink_comes_from_the_reread():
     assert set(signers) == {"C.M. Cronen", "Shawn Holloway"}
     assert signers["Shawn Holloway"]["title"] == "Sheriff"
     assert signers["Shawn Holloway"]["organization"] != signers["C.M. Cronen"]["organization"]
+    # an investigator can tell a name read under the ink from one in the page's text
+    assert signers["Shawn Holloway"]["source"] == "reread" and signers["C.M. Cronen"]["source"] == "text"
 
 
 def test_page_without_coloured_ink_we_ocr_is_not_read_twice():
