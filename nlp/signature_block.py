@@ -190,7 +190,7 @@ def _title_text(value: str) -> str:
     head, _, tail = value.partition(",")
     if tail and ORG_WORD.search(tail) and not re.fullmatch(r"\s*Enforcement\s*", tail):
         value = head
-    value = " ".join(value.split())
+    value = " ".join(value.split()).rstrip(" =|~_-—:;,")          # OCR's `Sheriff =`
     value = MISSPELT.get(value.lower(), value)
     return value.title() if value.isupper() else value
 
