@@ -75,6 +75,13 @@ class Document:
     def text(self) -> str:
         return "\n\n".join(p.text for p in self.pages)
 
+    def chunk_at(self, page: int, offset: int) -> int | None:
+        """The index in `chunks` of the passage that holds this offset of this page."""
+        for i, c in enumerate(self.chunks):
+            if c.first_page == page and c.char_start <= offset < c.char_end:
+                return i
+        return None
+
 
 @dataclass
 class Failure:

@@ -59,13 +59,6 @@ def _occurrences(text: str, pattern: str):
     return re.finditer(r"(?<![\w.@/-])(?:" + pattern + r")(?![\w@/-]|\.\w)", text)
 
 
-def _chunk_of(doc: Document, page: int, offset: int) -> int | None:
-    for i, c in enumerate(doc.chunks):
-        if c.first_page == page and c.char_start <= offset < c.char_end:
-            return i
-    return None
-
-
 def _label_occurrences(doc: Document, names: dict[str, tuple[str, str]], retypable: set[str]) -> None:
     """Label every whole-word match of each key of `names` ({regex: (type, canonical)}), in order,
     in the document's pages. An occurrence inside a mention of another type is left alone, unless
@@ -92,7 +85,7 @@ def _label_occurrences(doc: Document, names: dict[str, tuple[str, str]], retypab
                     continue
                 drop.update(id(m) for m in overlapping)
                 new = Mention(type=label, text=text, canonical=full, normalized=None, page=page.number,
-                              start=start, end=end, chunk_index=_chunk_of(doc, page.number, start))
+                              start=start, end=end, chunk_index=doc.chunk_at(page.number, start))
                 if label == "AGENCY" and text != full:
                     new.attributes["acronym"] = text
                 here.append(new)

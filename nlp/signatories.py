@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from corpus.records import Document, Mention
-from nlp.signature_block import ICE_NAME, TITLES, block_items, read_signers, signature_page, surname
+from nlp.signature_block import ICE_NAME, TITLES, block_items, first_last, read_signers, signature_page, surname
 
 TITLE = re.compile(r"^\s*(?:Title:?\s*_*\s*)?(" + "|".join(re.escape(t) for t in TITLES) + r")\b", re.I)
 PREFIX_TITLE = re.compile(r"(" + "|".join(re.escape(t) for t in TITLES) +
@@ -73,16 +73,12 @@ def extract_people(doc: Document, agency: str | None) -> list[dict]:
                            "page_number": number, "source": "text"})
     # a signer also listed as one of the agency's contacts signed for the agency, with that rank
     # (the same person: `David E. Vincent` signs, `David Vincent` is the contact)
-    contacts = {_first_last(p["name"]): p for p in people if p["role"] == "point_of_contact" and p["organization"] == agency}
+    contacts = {first_last(p["name"]): p for p in people if p["role"] == "point_of_contact" and p["organization"] == agency}
     for p in people:
-        if p["role"] == "signatory" and _first_last(p["name"]) in contacts and p["organization"] != ICE_NAME:
+        if p["role"] == "signatory" and first_last(p["name"]) in contacts and p["organization"] != ICE_NAME:
             p["organization"] = agency
-            p["title"] = p["title"] or contacts[_first_last(p["name"])]["title"]
+            p["title"] = p["title"] or contacts[first_last(p["name"])]["title"]
     return people
-
-
-def _first_last(name: str) -> tuple[str, str]:
-    return name.split()[0].lower(), surname(name)
 
 
 def signatories(doc: Document, agency: str | None) -> list[dict]:
@@ -112,10 +108,10 @@ def _lost_signers(found: list, signature_text: str | None) -> list:
         return []
     parties = {s.party == "ICE" for s in found if s.printed}
     surnames = {surname(s.name) for s in found}
-    known = [_first_last(s.name) for s in found]
+    known = [first_last(s.name) for s in found]
 
     def same_person(name: str) -> bool:      # `Dean A. DeSch` cut short in the text is `Dean A. DeSchfyver`
-        first, last = _first_last(name)
+        first, last = first_last(name)
         return last in surnames or any(first == f and (last.startswith(k) or k.startswith(last)) for f, k in known if k)
 
     # a re-reading's scribble can pass for a short name (`ZA RA`): its names have real words
@@ -147,7 +143,7 @@ def _mark_person(doc: Document, page: int, s) -> None:
     surface = doc.pages[page - 1].text[s.start:end]
     doc.mentions.append(Mention(type="PERSON", text=surface or s.name, canonical=s.name, normalized=None,
                                 page=page, start=s.start, end=end,
-                                chunk_index=_chunk_of(doc, page, s.start),
+                                chunk_index=doc.chunk_at(page, s.start),
                                 attributes={"titles": [s.title]} if s.title else {}))
 
 
@@ -178,11 +174,4 @@ def _add_line_names(doc: Document, page: int, text: str) -> None:
             continue
         doc.mentions.append(Mention(type="PERSON", text=name, canonical=" ".join(name.split()), normalized=None,
                                     page=page, start=start, end=end,
-                                    chunk_index=_chunk_of(doc, page, start)))
-
-
-def _chunk_of(doc: Document, page: int, offset: int) -> int | None:
-    for i, c in enumerate(doc.chunks):
-        if c.first_page == page and c.char_start <= offset < c.char_end:
-            return i
-    return None
+                                    chunk_index=doc.chunk_at(page, start)))

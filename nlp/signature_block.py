@@ -216,6 +216,11 @@ def surname(name: str) -> str:
     return words[-1].strip(".").lower() if words else ""
 
 
+def first_last(name: str) -> tuple[str, str]:
+    """(first name, surname), lower case: `David E. Vincent` and `David Vincent` are one person."""
+    return name.split()[0].lower(), surname(name)
+
+
 @dataclass
 class Signer:
     name: str
@@ -362,8 +367,8 @@ def _merged(signers: list[Signer]) -> list[Signer]:
     """One signer per person: `Michael Ewing` (a signature's appearance) is `Michael S. Ewing`."""
     kept: list[Signer] = []
     for s in signers:
-        key = (s.name.split()[0].lower(), surname(s.name))
-        same = next((k for k in kept if (k.name.split()[0].lower(), surname(k.name)) == key), None)
+        key = first_last(s.name)
+        same = next((k for k in kept if first_last(k.name) == key), None)
         if same is None:
             kept.append(s)
             continue
