@@ -95,6 +95,8 @@ def missing_surfaces(docs: list[dict], shared: Path) -> list[str]:
                         if f == e["name"] and e.get("aliases"):
                             continue   # a canonical name need not be printed when an alias is
                         out.append(f"{d['source']}: {group[:-1]} {f!r} not in the text")
+        out += [f"{d['source']}: not_entity {s!r} not in the text" for s in d["not_entities"]
+                if s not in text and re.sub(r"\s+", " ", s) not in flat]
     return out
 
 
