@@ -62,8 +62,10 @@ def sources_per_split(docs: list[dict]) -> list[str]:
     """A source (and a thread: same folder and subject stem) must not sit in both splits; each kind in both."""
     errors = []
     split_of: dict[str, set] = {}
-    for d in docs:
+    for d in docs:   # an attachment goes with its message
         split_of.setdefault(d["source"], set()).add(d["split"])
+    seen = Counter((d["source"], d.get("attachment")) for d in docs)
+    errors += [f"{s} {a or ''}: labelled {n} times" for (s, a), n in seen.items() if n > 1]
     errors += [f"{s}: in both splits" for s, sp in split_of.items() if len(sp) > 1]
     for kind in KINDS:
         have = {d["split"] for d in docs if d["kind"] == kind}
@@ -80,11 +82,13 @@ def missing_surfaces(docs: list[dict], shared: Path) -> list[str]:
     opts = IngestOptions(ocr="never")
     out = []
     for d in docs:
-        if d["kind"] == "foia_letter" or d.get("attachment"):
+        if d["kind"] == "foia_letter":
             continue   # scans are OCR'd: their surfaces are checked by eye against the page images
         text = ""
-        for doc in load_bytes(read_file(shared / d["source"], opts), d["source"], opts, recurse=False):
-            if isinstance(doc, Document):
+        for doc in load_bytes(read_file(shared / d["source"], opts), d["source"], opts,
+                              recurse=bool(d.get("attachment"))):
+            if isinstance(doc, Document) and (doc.parent_id is None) == (not d.get("attachment")) \
+                    and doc.file_name == d.get("attachment", doc.file_name):
                 text = "\n".join(p.text for p in doc.pages)
         flat = re.sub(r"\s+", " ", text)
         for group in ("persons", "agencies", "orgs"):
