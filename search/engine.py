@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -230,8 +230,11 @@ def semantic_ranking(corpus: Corpus, query: str | None, limit: int, filters: Fil
 
 class Ranked(list):
     """[(chunk id, score, {mode: 1-based rank or None})], best first, and what the reader
-    should be told about how it was found (`notice`)."""
+    should be told about how it was found (`notice`) and what the query was understood to
+    name (`understood`)."""
     notice: str | None = None
+    understood: list[dict] = []
+    query: Query | None = None
 
 
 class Hits(list):
@@ -249,15 +252,29 @@ def _ranked(items, notice: str | None = None) -> Ranked:
 
 def rank(corpus: Corpus, query: str | Query, mode: str = "hybrid", depth: int = MIN_DEPTH,
          filters: Filters | None = None, fusion: Fusion = DEFAULT, plain: bool = False,
-         keyword_any: bool = False, query_vector: np.ndarray | None = None) -> Ranked:
+         keyword_any: bool = False, query_vector: np.ndarray | None = None,
+         understand: bool = False) -> Ranked:
     """The ranked candidates, best first, before snippets. `plain` reads the query as words
     only (no FTS5 syntax: for benchmark queries); `keyword_any` ORs the words in keyword mode;
-    `query_vector` skips encoding the query (benchmarks)."""
+    `query_vector` skips encoding the query (benchmarks); `understand` recognises what the
+    query names (`search.understand`: names rank as phrases, and in hybrid mode the documents
+    it names add a third ranking, `search.documents`). `understood` on the result says what."""
     if mode not in MODES:
         raise QueryError(f"unknown mode {mode!r}: choose keyword, semantic or hybrid")
     filters = filters or Filters()
     filters.validate()
     q = query if isinstance(query, Query) else Query.parse(query, plain=plain)
+    if understand and not q.strict:
+        from search.understand import recognise
+        q = replace(q, understood=tuple(recognise(corpus, q.raw)))
+    ranked = _rank(corpus, q, mode, depth, filters, fusion, keyword_any, query_vector)
+    ranked.understood = [r.as_dict() for r in q.understood]
+    ranked.query = q
+    return ranked
+
+
+def _rank(corpus: Corpus, q: Query, mode: str, depth: int, filters: Filters, fusion: Fusion,
+          keyword_any: bool, query_vector: np.ndarray | None) -> Ranked:
     if mode == "keyword":
         return _keyword_mode(corpus, q, depth, filters, keyword_any)
     if mode == "semantic":
@@ -269,16 +286,31 @@ def rank(corpus: Corpus, query: str | Query, mode: str = "hybrid", depth: int = 
         ranking = semantic_ranking(corpus, q.embed_text, depth, filters, allowed=allowed, query_vector=query_vector)
         return _ranked((cid, score, {"semantic": r}) for r, (cid, score) in enumerate(ranking, start=1))
     vector = _encode_meanwhile(q.embed_text, query_vector)
-    if q.required is not None:      # strict syntax or a required phrase: only passages that match
+    if q.strict:                    # only passages that match the syntax, ordered by both sides
         keyword = keyword_ranking(corpus, q, SYNTAX_POOL, filters, any_term=True)
         if not keyword:
             return _ranked([])
         semantic = semantic_ranking(corpus, q.embed_text, len(keyword), filters,
                                     allowed=[cid for cid, _ in keyword], query_vector=vector.result())
         return _ranked(fuse({"keyword": keyword[:max(depth, MIN_DEPTH)], "semantic": semantic}, fusion))
-    keyword = keyword_ranking(corpus, q, depth, filters, any_term=True)
-    semantic = semantic_ranking(corpus, q.embed_text, depth, filters, query_vector=vector.result())
-    return _ranked(fuse({"keyword": keyword, "semantic": semantic}, fusion))
+    any_terms = any_term_match(corpus, list(q.words)) if q.words or not q.phrases else None
+    match = q.with_any(any_terms)
+    keyword = _keyword(corpus, match, SYNTAX_POOL if q.phrases else depth, filters) if match else []
+    if q.phrases and not keyword:   # a required phrase no passage holds
+        return _ranked([])
+    allowed = [cid for cid, _ in keyword] if q.phrases else None
+    semantic = semantic_ranking(corpus, q.embed_text, depth, filters, allowed=allowed, query_vector=vector.result())
+    sides = {"keyword": keyword[:depth], "semantic": semantic}
+    if q.understood:
+        from search.documents import document_ranking
+        from search.understand import named_documents
+        named = named_documents(list(q.understood))
+        if q.phrases:
+            named = {d: s for d, s in named.items() if d in set(search_sql.chunk_documents(corpus, allowed).values())}
+        inside = document_ranking(corpus, q, named, filters, any_terms, vector.result(), fusion, (1.0, CONTEXT_WEIGHT))
+        if inside:
+            sides["document"] = inside[:depth]
+    return _ranked(fuse(sides, fusion))
 
 
 def _keyword_mode(corpus: Corpus, q: Query, depth: int, filters: Filters, keyword_any: bool) -> Ranked:
@@ -294,16 +326,17 @@ def _keyword_mode(corpus: Corpus, q: Query, depth: int, filters: Filters, keywor
 
 def search(corpus: Corpus, query: str, mode: str = "hybrid", limit: int = 10,
            filters: Filters | None = None, by_document: bool = False,
-           fusion: Fusion = DEFAULT) -> Hits:
+           fusion: Fusion = DEFAULT, understand: bool = True) -> Hits:
     """Ranked, cited passages (or, `by_document`, the best passage of each document with the
-    number of its passages among the matches)."""
+    number of its passages among the matches). `understand=False`: no recognition of what
+    the query names (plain ranking)."""
     if limit < 1:
         raise QueryError("--limit must be at least 1")
     q = Query.parse(query)
     depth = max(MIN_DEPTH, limit * 5) * (10 if by_document else 1)
-    ranked = rank(corpus, q, mode, depth, filters, fusion)
-    hits = Hits(_hits(corpus, q.highlight, ranked, limit, by_document))
-    hits.notice = ranked.notice
+    ranked = rank(corpus, q, mode, depth, filters, fusion, understand=understand)
+    hits = Hits(_hits(corpus, ranked.query.highlight, ranked, limit, by_document))
+    hits.notice, hits.understood = ranked.notice, ranked.understood
     return hits
 
 

@@ -38,9 +38,10 @@ class Fusion:
     k: int = 60                             # RRF's rank constant
     keyword_weight: float = 1.0
     semantic_weight: float = 1.0
+    document_weight: float = 1.0            # the passages of the documents a query names (search.documents)
 
     def weights(self) -> dict[str, float]:
-        return {"keyword": self.keyword_weight, "semantic": self.semantic_weight}
+        return {"keyword": self.keyword_weight, "semantic": self.semantic_weight, "document": self.document_weight}
 
     def describe(self) -> str:
         if self.method == "rrf":

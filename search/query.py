@@ -41,7 +41,7 @@ class Query:
     words: tuple[str, ...] = ()         # the words outside phrases, stop words dropped (unless all are)
     all_words: tuple[str, ...] = ()     # every word outside phrases (keyword mode ANDs them)
     expression: str = ""                # strict: the checked FTS5 expression
-    understood: tuple = field(default=(), compare=False)   # filled by search.understand
+    understood: tuple = field(default=(), compare=False)   # search.understand.Recognised: names rank as phrases
 
     @classmethod
     def parse(cls, raw: str, plain: bool = False) -> "Query":
@@ -78,7 +78,8 @@ class Query:
     def highlight(self) -> list[str]:
         """Phrases and words to mark in snippets (a prefix keeps its `*`)."""
         if not self.strict:
-            return list(dict.fromkeys(list(self.phrases) + list(self.words)))
+            names = [r.phrase for r in self.understood if r.phrase]
+            return list(dict.fromkeys(list(self.phrases) + names + list(self.words)))
         cleaned = re.sub(r"\b(AND|OR|NOT|NEAR)\b|,\s*\d+\s*\)", " ", self.raw)
         rest = PHRASE.sub(" ", cleaned)
         words = [w for w in re.findall(r"\w+\*?", rest) if w.lower().rstrip("*") not in STOPWORDS]
@@ -107,9 +108,10 @@ class Query:
         """The required part ANDed with an OR of terms that rank (`any_terms`, from the
         index's vocabulary). A phrase is also among the ranking terms, so every passage with
         the phrase qualifies whether or not it has another word of the question."""
-        ranking = " OR ".join([_phrase(p) for p in self.phrases] + ([f"({any_terms})"] if any_terms else []))
+        names = [_phrase(r.phrase) for r in self.understood if r.phrase and WORD.search(r.phrase)]
         if self.required is None:
-            return any_terms
+            return " OR ".join(names + ([any_terms] if any_terms else [])) or None
+        ranking = " OR ".join([_phrase(p) for p in self.phrases] + names + ([f"({any_terms})"] if any_terms else []))
         return f"{self.required} AND ({ranking})" if ranking else self.required
 
     @property

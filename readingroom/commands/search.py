@@ -14,7 +14,7 @@ index_app = typer.Typer(help="Check or rebuild the vector index.", no_args_is_he
 
 # `search --format csv` columns (JSON carries the same fields, with ranks and highlights nested)
 CSV_COLUMNS = ["rank", "doc_id", "path", "title", "file_name", "page", "last_page", "chunk_id", "score",
-               "keyword_rank", "semantic_rank", "matches", "section", "snippet"]
+               "keyword_rank", "semantic_rank", "document_rank", "matches", "section", "snippet"]
 
 
 class Mode(str, Enum):
@@ -50,8 +50,23 @@ def _filters(doc_type, agency, state_, model, entity, after, before, doc):
                    after=after, before=before, doc=doc)
 
 
+def _fusion(method: "FusionMethod", rrf_k: int | None, keyword_weight: float | None):
+    from dataclasses import replace
+
+    from search.fusion import DEFAULT, WEIGHTED_DEFAULT
+    base = DEFAULT if method == FusionMethod.rrf else WEIGHTED_DEFAULT
+    return replace(base, k=base.k if rrf_k is None else rrf_k,
+                   keyword_weight=base.keyword_weight if keyword_weight is None else keyword_weight)
+
+
+def understood_text(understood: list[dict]) -> str:
+    return ", ".join(f"{u['field']} = {u['value']}" for u in understood)
+
+
 def _emit_hits(hits, fmt: Fmt, by_document: bool, empty_reason: str = "no hits") -> None:
-    rows = [dict(rank=n, **h.as_dict()) for n, h in enumerate(hits, 1)]
+    notice, understood = getattr(hits, "notice", None), getattr(hits, "understood", None)
+    extra = {} if understood is None else {"notice": notice, "understood": understood}
+    rows = [dict(rank=n, **h.as_dict(), **extra) for n, h in enumerate(hits, 1)]
     if fmt == Fmt.json:
         emit_json(rows)
         return
@@ -59,8 +74,13 @@ def _emit_hits(hits, fmt: Fmt, by_document: bool, empty_reason: str = "no hits")
         for row in rows:
             ranks = row.get("ranks") or {}
             row["keyword_rank"], row["semantic_rank"] = ranks.get("keyword"), ranks.get("semantic")
+            row["document_rank"] = ranks.get("document")
         emit_csv(rows, CSV_COLUMNS)
         return
+    if understood:
+        console.print(f"[dim]understood: {understood_text(understood)}[/dim]", highlight=False)
+    if notice:
+        console.print(f"[yellow]{notice}[/yellow]", highlight=False)
     if not hits:
         console.print(empty_reason, highlight=False)
     for n, h in enumerate(hits, 1):
@@ -87,22 +107,19 @@ def search(query: str = typer.Argument(..., help='Words, or FTS5 syntax: "exact 
            after: Optional[str] = typer.Option(None, help="Documents dated on or after (YYYY[-MM[-DD]])."),
            before: Optional[str] = typer.Option(None, help="Documents dated on or before (YYYY[-MM[-DD]])."),
            doc: Optional[str] = typer.Option(None, help="Only this document (id or unique prefix)."),
+           understand: bool = typer.Option(True, "--understand/--no-understand", help="Recognise the agencies, states, models, people and offices the corpus knows in the query and use them as soft evidence (shown as `understood:`)."),
            fusion: FusionMethod = typer.Option(FusionMethod.rrf, help="Hybrid fusion: rrf (reciprocal rank) or weighted (normalised scores)."),
-           rrf_k: int = typer.Option(10, help="RRF's rank constant k (score = weight / (k + rank))."),
+           rrf_k: Optional[int] = typer.Option(None, help="RRF's rank constant k (score = weight / (k + rank)). Default: the tuned one (README)."),
            keyword_weight: Optional[float] = typer.Option(None, help="Weight of the keyword side in hybrid fusion (semantic is 1). Default: 0.4 (rrf), 0.2 (weighted)."),
            fmt: Fmt = typer.Option(Fmt.table, "--format", help="table, json or csv.")):
     """Search passages by keyword, by meaning, or both; every hit cites document and page."""
     from search import QueryError
     from search import search as run_search
-    from search.fusion import DEFAULT, Fusion, WEIGHTED_DEFAULT
-    base = DEFAULT if fusion == FusionMethod.rrf else WEIGHTED_DEFAULT
-    chosen = Fusion(method=fusion.value, k=rrf_k,
-                    keyword_weight=base.keyword_weight if keyword_weight is None else keyword_weight,
-                    semantic_weight=base.semantic_weight)
+    chosen = _fusion(fusion, rrf_k, keyword_weight)
     filters = _filters(doc_type, agency, state_, model, entity, after, before, doc)
     with open_corpus() as corpus:
         try:
-            hits = run_search(corpus, query, mode.value, limit, filters, by_document, chosen)
+            hits = run_search(corpus, query, mode.value, limit, filters, by_document, chosen, understand=understand)
         except (QueryError, ValueError) as err:
             fail(str(err))
         reason = "no hits"
@@ -140,16 +157,12 @@ def eval_(folder: Path = typer.Argument(..., help="A BEIR folder: corpus.jsonl, 
                                                     "(reused when present). Default: a folder in the temp directory."),
           modes: List[Mode] = typer.Option(list(Mode), "--mode", help="Modes to measure (repeat the option)."),
           fusion: FusionMethod = typer.Option(FusionMethod.rrf, help="Hybrid fusion to measure."),
-          rrf_k: int = typer.Option(10),
+          rrf_k: Optional[int] = typer.Option(None),
           keyword_weight: Optional[float] = typer.Option(None),
           fmt: Fmt = typer.Option(Fmt.table, "--format")):
     """Measure search quality on a BEIR benchmark: nDCG@10, Recall@10, Recall@100, MRR@10 per mode."""
     from readingroom.evaluating import BenchmarkError, build_corpus, evaluate, load_beir
-    from search.fusion import DEFAULT, Fusion, WEIGHTED_DEFAULT
-    base = DEFAULT if fusion == FusionMethod.rrf else WEIGHTED_DEFAULT
-    chosen = Fusion(method=fusion.value, k=rrf_k,
-                    keyword_weight=base.keyword_weight if keyword_weight is None else keyword_weight,
-                    semantic_weight=base.semantic_weight)
+    chosen = _fusion(fusion, rrf_k, keyword_weight)
     try:
         bench = load_beir(folder)
     except BenchmarkError as err:
