@@ -109,3 +109,28 @@ def test_a_corpus_from_before_context_migrates(ingested, tmp_path):
         assert any("index rebuild" in n for n in check(corpus).notes)
         done = rebuild(corpus)
         assert done.embedded == done.vectors and not check(corpus).notes
+
+
+def test_batch_search_runs_every_row_and_reports_bad_ones(ingested, tmp_path):
+    import csv
+    import io
+    queries = tmp_path / "queries.csv"
+    queries.write_text('query,mode,state,limit\nFelix Saenz,,,2\nwarrant of removal,keyword,Texas,\nbad "quote,,,\n'
+                       'moon cheese,galactic,,\n', encoding="utf-8")
+    path = str(ingested[0])
+    result = runner.invoke(app, ["--corpus", path, "search", "--batch", str(queries), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert [r["row"] for r in found] == [1, 2, 3, 4]
+    assert found[0]["results"][0]["file_name"].startswith("TEXAS__JimWells") and found[0]["results"][0]["page"] == 10
+    assert len(found[0]["results"]) == 2 and found[0]["understood"][0]["value"] == "Felix Saenz"
+    assert found[1]["mode"] == "keyword" and found[1]["filters"] == {"state": "Texas"}
+    assert all(h["file_name"].startswith("TEXAS__") for h in found[1]["results"])
+    assert "unbalanced quotes" in found[2]["error"] and "unknown mode" in found[3]["error"]
+    assert "row 3" in result.stderr and "query 4/4" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(
+        app, ["--corpus", path, "search", "--batch", str(queries), "--format", "csv"]).stdout)))
+    assert [r["kind"] for r in rows if r["row"] == "1"] == ["hit", "hit", "summary"]
+    assert next(r for r in rows if r["row"] == "1" and r["kind"] == "summary")["documents"] == "1"
+    both = runner.invoke(app, ["--corpus", path, "search", "x", "--batch", str(queries)])
+    assert both.exit_code == 2 and "not both" in both.stderr

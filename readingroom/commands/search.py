@@ -95,7 +95,8 @@ def _emit_hits(hits, fmt: Fmt, by_document: bool, empty_reason: str = "no hits")
         console.print(highlighted("   " + h.snippet, [(s + 3, e + 3) for s, e in h.highlights]))
 
 
-def search(query: str = typer.Argument(..., help='Words, or FTS5 syntax: "exact phrase", AND/OR/NOT, NEAR(a b, 10), warrant*'),
+def search(query: Optional[str] = typer.Argument(None, help='Words, or FTS5 syntax: "exact phrase", AND/OR/NOT, NEAR(a b, 10), warrant*'),
+           batch: Optional[Path] = typer.Option(None, "--batch", help="A CSV file of queries (a `query` column; optional mode, limit, type, agency, state, model, entity, after, before, doc): one result row per query and hit, and a summary row per query."),
            mode: Mode = typer.Option(Mode.hybrid, help="keyword (BM25), semantic (vectors) or hybrid (both, fused)."),
            limit: int = typer.Option(10, help="How many hits (documents, with --by-document)."),
            by_document: bool = typer.Option(False, "--by-document", help="Best passage per document, with its number of matching passages."),
@@ -116,6 +117,12 @@ def search(query: str = typer.Argument(..., help='Words, or FTS5 syntax: "exact 
     from search import QueryError
     from search import search as run_search
     chosen = _fusion(fusion, rrf_k, keyword_weight)
+    if batch is not None:
+        if query is not None:
+            fail("give a query or --batch FILE, not both")
+        return _batch(batch, mode.value, limit, by_document, chosen, understand, fmt)
+    if query is None:
+        fail("give a query (or --batch FILE.csv)")
     filters = _filters(doc_type, agency, state_, model, entity, after, before, doc)
     with open_corpus() as corpus:
         try:
@@ -126,6 +133,50 @@ def search(query: str = typer.Argument(..., help='Words, or FTS5 syntax: "exact 
         if not hits and filters.active() and filters.chunk_ids(corpus) == []:
             reason = "no hits: no document passes these filters"
     _emit_hits(hits, fmt, by_document, reason)
+
+
+BATCH_COLUMNS = ["row", "query", "kind", "rank", "doc_id", "file_name", "page", "last_page", "score", "section",
+                 "snippet", "hits", "documents", "notice", "understood", "error"]
+
+
+def _batch(path: Path, mode: str, limit: int, by_document: bool, fusion, understand: bool, fmt: Fmt) -> None:
+    """`search --batch`: JSON, one object per query (its summary and hits); CSV, a row per query
+    and hit (kind `hit`) and a summary row per query (kind `summary`); table, the summaries."""
+    from search.batch import BatchError, read_rows, run
+    try:
+        rows = read_rows(path)
+    except BatchError as err:
+        fail(str(err))
+
+    def progress(done, total):
+        err_console.print(f"\rquery {done}/{total}", end="", highlight=False)
+        if done == total:
+            err_console.print("", highlight=False)
+    with open_corpus() as corpus:
+        results = list(run(corpus, rows, mode, limit, by_document, fusion, understand, progress))
+    for r in results:
+        if r.error:
+            err_console.print(f"[red]error:[/red] {path}: row {r.row} ({r.query!r}): {r.error}", highlight=False)
+    if fmt == Fmt.json:
+        emit_json([dict(r.summary(), results=[dict(rank=n, **h.as_dict()) for n, h in enumerate(r.hits, 1)])
+                   for r in results])
+        return
+    out = []
+    for r in results:
+        summary = r.summary()
+        for n, h in enumerate(r.hits, 1):
+            out.append({"row": r.row, "query": r.query, "kind": "hit", "rank": n, "doc_id": h.doc_id,
+                        "file_name": h.file_name, "page": h.page, "last_page": h.last_page, "score": h.score,
+                        "section": h.section, "snippet": h.snippet})
+        out.append(dict(summary, kind="summary", understood=understood_text(r.understood)))
+    if fmt == Fmt.csv:
+        emit_csv(out, BATCH_COLUMNS)
+        return
+    table = [{"row": r.row, "query": r.query, "hits": len(r.hits), "documents": r.summary()["documents"],
+              "first hit": f"{r.hits[0].file_name} p.{r.hits[0].page}" if r.hits else "", "error": r.error or ""}
+             for r in results]
+    emit(table, "table", ["row", "query", "hits", "documents", "first hit", "error"],
+         title=f"{len(results)} queries from {path} (--format csv or json: every hit)")
 
 
 def similar(doc_id: str = typer.Argument(..., help="Document id (or a unique prefix)."),
