@@ -25,7 +25,7 @@ import numpy as np
 from corpus import search_sql
 from corpus.store import Corpus
 from search.filters import Filters
-from search.fusion import DEFAULT, Fusion, fuse
+from search.fusion import DEFAULT, Fusion, adapted, fuse
 from search.query import Query, QueryError
 from search.snippets import snippet
 
@@ -267,7 +267,8 @@ def rank(corpus: Corpus, query: str | Query, mode: str = "hybrid", depth: int = 
     if understand and not q.strict:
         from search.understand import recognise
         q = replace(q, understood=tuple(recognise(corpus, q.raw)))
-    ranked = _rank(corpus, q, mode, depth, filters, fusion, keyword_any, query_vector)
+    ranked = _rank(corpus, q, mode, depth, filters, adapted(fusion, q.raw, bool(q.understood)), keyword_any,
+                   query_vector)
     ranked.understood = [r.as_dict() for r in q.understood]
     ranked.query = q
     return ranked

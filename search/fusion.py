@@ -39,6 +39,7 @@ class Fusion:
     keyword_weight: float = 1.0
     semantic_weight: float = 1.0
     document_weight: float = 1.0            # the passages of the documents a query names (search.documents)
+    naming_keyword_weight: float | None = None   # the keyword weight for a query that names things (`names_things`)
 
     def weights(self) -> dict[str, float]:
         return {"keyword": self.keyword_weight, "semantic": self.semantic_weight, "document": self.document_weight}
@@ -53,6 +54,22 @@ class Fusion:
 DEFAULT = Fusion(method="rrf", k=10, keyword_weight=0.4, semantic_weight=1.0)
 PLAIN_RRF = Fusion(method="rrf", k=60, keyword_weight=1.0, semantic_weight=1.0)
 WEIGHTED_DEFAULT = Fusion(method="weighted", keyword_weight=0.2, semantic_weight=1.0)
+
+
+def names_things(raw: str, understood: bool) -> bool:
+    """Does a question name people, places, offices or numbers (lean on exact words) rather than
+    paraphrase (lean on meaning)? Something the corpus knows, a number, or a capitalised word
+    past the first."""
+    import re
+    words = raw.split()
+    return understood or bool(re.search(r"\d", raw)) or any(w[:1].isupper() for w in words[1:])
+
+
+def adapted(fusion: "Fusion", raw: str, understood: bool) -> "Fusion":
+    if fusion.naming_keyword_weight is None or not names_things(raw, understood):
+        return fusion
+    from dataclasses import replace
+    return replace(fusion, keyword_weight=fusion.naming_keyword_weight)
 
 
 def rrf(rankings: dict[str, Ranking], k: int = 60, weights: dict[str, float] | None = None) -> list[tuple[int, float, dict]]:
