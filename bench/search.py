@@ -183,7 +183,7 @@ def bare_faiss(kind: str, vectors: np.ndarray, ids: np.ndarray, params: dict):
 def run_size(n: int, seed_data, workdir: Path, threads: int, compressed: bool) -> dict:
     from corpus import search_sql
     from search.engine import rank
-    from search.query import to_fts
+    from search.query import Query
     texts, seed_vectors, queries, qv = seed_data
     rng = np.random.default_rng(n)
     t0 = time.perf_counter()
@@ -227,11 +227,11 @@ def run_size(n: int, seed_data, workdir: Path, threads: int, compressed: bool) -
         lat = {}
         lat["keyword"] = timed(lambda i: rank(corpus, queries[i], "keyword", DEPTH, plain=True), qlist)
         lat["bare_fts5_and"] = timed(lambda i: bare_conn.execute(
-            "SELECT rowid FROM t WHERE t MATCH ? ORDER BY rank LIMIT ?", [to_fts(queries[i], plain=True), DEPTH]).fetchall(), qlist)
+            "SELECT rowid FROM t WHERE t MATCH ? ORDER BY rank LIMIT ?", [Query.parse(queries[i], plain=True).match_all(), DEPTH]).fetchall(), qlist)
         lat["keyword_or_side"] = timed(lambda i: rank(corpus, queries[i], "keyword", DEPTH, plain=True, keyword_any=True), qlist)
         lat["bare_fts5_or"] = timed(lambda i: bare_conn.execute(
             "SELECT rowid FROM t WHERE t MATCH ? ORDER BY rank LIMIT ?",
-            [to_fts(queries[i], any_term=True, plain=True), DEPTH]).fetchall(), qlist)
+            [" OR ".join(f'"{w}"' for w in Query.parse(queries[i], plain=True).words), DEPTH]).fetchall(), qlist)
         lat["semantic"] = timed(lambda i: rank(corpus, queries[i], "semantic", DEPTH, plain=True, query_vector=qv[i]), qlist)
         faiss.omp_set_num_threads(1)
         lat["bare_faiss"] = timed(lambda i: bare.search(qv[i:i + 1], DEPTH), qlist)

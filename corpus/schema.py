@@ -1,11 +1,18 @@
 """The corpus schema, in one place. Bump SCHEMA_VERSION when it changes."""
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # what takes a corpus of an older version to this one
 MIGRATIONS = {
     1: ["ALTER TABLE pages ADD COLUMN signature_text TEXT"],
     2: ["ALTER TABLE signatories ADD COLUMN source TEXT"],
+    # passages know their document (corpus/context.py): the column is filled and the FTS5
+    # index rebuilt with it when the corpus is opened (Corpus._ensure_schema); the stored
+    # vectors lack it until `index rebuild` (meta vectors_without_context)
+    3: ["ALTER TABLE chunks ADD COLUMN context TEXT",
+        "DROP TRIGGER IF EXISTS chunks_ai", "DROP TRIGGER IF EXISTS chunks_ad", "DROP TRIGGER IF EXISTS chunks_au",
+        "DROP TABLE IF EXISTS chunks_fts",
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('vectors_without_context', 'true')"],
 }
 
 DDL = """
@@ -49,7 +56,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     char_start  INTEGER NOT NULL,
     char_end    INTEGER NOT NULL,
     section     TEXT,
-    text        TEXT NOT NULL
+    text        TEXT NOT NULL,
+    context     TEXT                            -- what its document is, in a line (corpus/context.py)
 );
 CREATE INDEX IF NOT EXISTS chunks_document ON chunks(document_id);
 

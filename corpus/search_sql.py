@@ -58,12 +58,15 @@ def chunk_documents(corpus: Corpus, chunk_ids: list[int]) -> dict[int, str]:
 
 
 def keyword_search(corpus: Corpus, match: str, limit: int, where: str = "",
-                   params: Iterable = ()) -> list[tuple[int, float]]:
+                   params: Iterable = (), weights: tuple[float, float] = (1.0, 1.0)) -> list[tuple[int, float]]:
     """BM25 over chunks: (chunk id, score), higher is better. Reads the FTS5 index alone (no
     join to `chunks` for every match: that doubles the cost of a common word); a filter is
-    a `rowid IN (...)` over the chunks that pass."""
-    sql = "SELECT rowid, -rank FROM chunks_fts WHERE chunks_fts MATCH ?"
+    a `rowid IN (...)` over the chunks that pass. `weights`: BM25's weight of the passage's
+    text and of its context line."""
+    # FTS5's per-query rank function keeps its own ORDER BY rank path
+    sql = "SELECT rowid, -rank FROM chunks_fts WHERE chunks_fts MATCH ? AND rank MATCH ?"
     if where:
         sql += f" AND rowid IN (SELECT chunks.id FROM chunks WHERE {where})"
     sql += " ORDER BY rank LIMIT ?"
-    return [(r[0], r[1]) for r in corpus.conn.execute(sql, [match, *params, limit])]
+    rank_function = "bm25(" + ", ".join(f"{float(w):g}" for w in weights) + ")"
+    return [(r[0], r[1]) for r in corpus.conn.execute(sql, [match, rank_function, *params, limit])]

@@ -63,10 +63,9 @@ class Corpus:
     def _ensure_schema(self) -> None:
         with self.conn:
             self.conn.executescript(DDL)
-        if not self.db["chunks_fts"].exists():
-            self.db["chunks"].enable_fts(["text"], tokenize=FTS_TOKENIZER, create_triggers=True)
         found = self.get_meta("schema_version")
         if found is None:
+            self._ensure_fts()
             self.set_meta("schema_version", SCHEMA_VERSION)
             return
         version = int(found)
@@ -76,10 +75,19 @@ class Corpus:
                     self.conn.execute(statement)
             version += 1
             self.set_meta("schema_version", version)
+        self._ensure_fts()
         if version != SCHEMA_VERSION:
             raise RuntimeError(
                 f"{self.path}: corpus schema version {found}, this readingroom expects "
                 f"{SCHEMA_VERSION}; re-ingest into a new corpus")
+
+    def _ensure_fts(self) -> None:
+        """The FTS5 index over passages' text and context (kept by triggers); after a migration
+        dropped it, the context is filled first so that one pass indexes both."""
+        if not self.db["chunks_fts"].exists():
+            from corpus.context import refresh
+            refresh(self)
+            self.db["chunks"].enable_fts(["text", "context"], tokenize=FTS_TOKENIZER, create_triggers=True)
 
     def get_meta(self, key: str, default: Any = None) -> Any:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
@@ -116,12 +124,13 @@ class Corpus:
         return chunk_ids
 
     def _write_chunks(self, doc: Document) -> list[int]:
-        for chunk in doc.chunks:
+        from corpus.context import for_document
+        for chunk, context in zip(doc.chunks, for_document(doc)):
             cur = self.conn.execute(
                 "INSERT INTO chunks (document_id, first_page, last_page, char_start, char_end,"
-                " section, text) VALUES (?,?,?,?,?,?,?)",
+                " section, text, context) VALUES (?,?,?,?,?,?,?,?)",
                 [doc.id, chunk.first_page, chunk.last_page, chunk.char_start, chunk.char_end,
-                 chunk.section, chunk.text])
+                 chunk.section, chunk.text, context])
             chunk.id = cur.lastrowid
         return [chunk.id for chunk in doc.chunks]
 
@@ -180,7 +189,9 @@ class Corpus:
             self._write_annotations(doc)
             self.conn.execute("UPDATE documents SET title = ?, doc_type = ?, doc_date = ? WHERE id = ?",
                               [doc.title, doc.doc_type, doc.doc_date, doc.id])
-        return removed, added
+        from corpus.context import refresh
+        stale = [cid for cid in refresh(self, [doc.id]) if cid not in added]   # context changed: embed again
+        return removed + stale, added + stale
 
     def drop_orphan_entities(self) -> int:
         """Entities no mention refers to any more (after `replace_annotations`: once at the end,

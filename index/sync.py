@@ -14,6 +14,7 @@ from typing import Callable
 
 import numpy as np
 
+from corpus.context import texts_to_embed
 from corpus.store import Corpus
 from index import kinds
 from index.encoder import Encoder, load_encoder
@@ -21,6 +22,7 @@ from index.vectors import IndexFileError, VectorIndex
 
 SAVE_EVERY = 2048       # vectors between saves: an interruption loses at most this much work
 META_KEY = "vector_index"
+STALE_KEY = "vectors_without_context"     # set by the schema migration that added chunks.context
 
 
 def open_index(corpus: Corpus, encoder: Encoder | None = None) -> VectorIndex:
@@ -98,6 +100,9 @@ def check(corpus: Corpus, vectors: VectorIndex | None = None) -> Check:
     if trained_on and len(ids) > 8 * trained_on:
         found.notes.append(f"the {vectors.kind} index was trained on {trained_on} vectors and now holds "
                            f"{len(ids)}: `readingroom index rebuild` retrains it")
+    if corpus.get_meta(STALE_KEY):
+        found.notes.append("the vectors were made before passages carried their document's context: "
+                           "`readingroom index rebuild` embeds them again")
     requested = recorded.get("requested", "auto")
     if requested == "auto" and vectors.kind == "flat" and len(ids) >= kinds.AUTO_IVF_AT:
         found.notes.append("large enough for an IVF index: the next ingest or `index rebuild` switches")
@@ -116,7 +121,7 @@ def encode_chunks(corpus: Corpus, chunk_ids: list[int], encoder: Encoder,
         batch_ids.clear()
         batch_texts.clear()
 
-    for chunk_id, text in corpus.chunk_texts(chunk_ids):
+    for chunk_id, text in texts_to_embed(corpus, chunk_ids):
         batch_ids.append(chunk_id)
         batch_texts.append(text)
         if len(batch_ids) >= 256:
@@ -145,7 +150,7 @@ def embed_chunks(corpus: Corpus, vectors: VectorIndex, chunk_ids: list[int], enc
             vectors.save()
             since_save = 0
 
-    for chunk_id, text in corpus.chunk_texts(chunk_ids):
+    for chunk_id, text in texts_to_embed(corpus, chunk_ids):
         batch.append((chunk_id, text))
         if len(batch) >= 256:
             flush()
@@ -205,8 +210,10 @@ def rebuild(corpus: Corpus, encoder: Encoder | None = None, on_batch=None, kind:
             reembed: bool = False, params: dict | None = None) -> Rebuilt:
     """Build the index again, as `kind` ("auto" or one of `kinds.KINDS`; default: what meta
     requests). Stored vectors are reused when the current index keeps them exactly (flat, ivf)
-    and `reembed` is false; passages without one are embedded."""
+    and `reembed` is false; passages without one are embedded. Vectors made before passages
+    carried their context (a migrated corpus) are always embedded again."""
     started = time.monotonic()
+    reembed = reembed or bool(corpus.get_meta(STALE_KEY))
     requested = kind or (corpus.get_meta(META_KEY) or {}).get("requested", "auto")
     if requested != "auto" and requested not in kinds.KINDS:
         raise ValueError(f"unknown index kind {requested!r}: choose auto or one of {', '.join(kinds.KINDS)}")
@@ -242,5 +249,6 @@ def rebuild(corpus: Corpus, encoder: Encoder | None = None, on_batch=None, kind:
     vectors.dirty = True
     vectors.save()
     _record(corpus, vectors, requested, len(ids) if build_kind != "flat" else None)
+    corpus.set_meta(STALE_KEY, False)
     return Rebuilt(vectors=len(vectors), embedded=embedded, kind=vectors.kind,
                    params=kinds.params_of(vectors.index), seconds=round(time.monotonic() - started, 2))

@@ -18,15 +18,15 @@ from __future__ import annotations
 import re
 import sqlite3
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
 from corpus import search_sql
 from corpus.store import Corpus
 from search.filters import Filters
-from search.fusion import DEFAULT, Fusion, fuse
-from search.query import QueryError, check_syntax, plain_text, terms, to_fts, uses_syntax
+from search.fusion import DEFAULT, Fusion, adapted, fuse
+from search.query import Query, QueryError
 from search.snippets import snippet
 
 MODES = ("keyword", "semantic", "hybrid")
@@ -63,26 +63,30 @@ class Hit:
 
 # -- the two sides ---------------------------------------------------------------------------
 
+CONTEXT_WEIGHT = 0.5      # BM25 weight of a passage's context line beside its own text (1.0)
+
+
 def _keyword(corpus: Corpus, match: str, limit: int, filters: Filters) -> list[tuple[int, float]]:
     where, params = filters.where()
     try:
-        return search_sql.keyword_search(corpus, match, limit, where, params)
+        return search_sql.keyword_search(corpus, match, limit, where, params, (1.0, CONTEXT_WEIGHT))
     except sqlite3.OperationalError as err:
         message = str(err).replace("fts5: ", "")
         raise QueryError(f"cannot read the query: {message}") from None
 
 
-def keyword_ranking(corpus: Corpus, query: str, limit: int, filters: Filters | None = None,
+def keyword_ranking(corpus: Corpus, query: str | Query, limit: int, filters: Filters | None = None,
                     any_term: bool = False, plain: bool = False) -> list[tuple[int, float]]:
-    """BM25 ranking. `any_term`: OR the words of a plain query (and, on a large corpus, leave out
-    the commonest words once the rarer ones already bring POSTINGS_BUDGET postings: their IDF
-    is near zero and FTS5's cost follows the postings it reads)."""
+    """BM25 ranking. `any_term`: OR the words of a natural query (and, on a large corpus, leave
+    out the commonest words once the rarer ones already bring POSTINGS_BUDGET postings: their
+    IDF is near zero and FTS5's cost follows the postings it reads); its quoted phrases stay
+    required. Otherwise every word must appear (strict syntax: as written)."""
     filters = filters or Filters()
-    syntax = uses_syntax(query) and not plain
-    if any_term and not syntax:
-        match = any_term_match(corpus, terms(query, plain=True))
+    q = query if isinstance(query, Query) else Query.parse(query, plain=plain)
+    if any_term and not q.strict:
+        match = q.with_any(any_term_match(corpus, list(q.words)) if q.words or not q.phrases else None)
         return _keyword(corpus, match, limit, filters) if match else []
-    return _keyword(corpus, to_fts(query, plain=plain), limit, filters)
+    return _keyword(corpus, q.match_all(), limit, filters)
 
 
 def any_term_match(corpus: Corpus, words: list[str]) -> str | None:
@@ -108,6 +112,16 @@ def any_term_match(corpus: Corpus, words: list[str]) -> str | None:
         kept += variants
         postings += total
     return " OR ".join(f'"{t}"' for t in dict.fromkeys(kept)) or None
+
+
+def partial_match_notice(corpus: Corpus, q: Query) -> str:
+    """Why keyword mode found nothing with every word, and what it shows instead."""
+    missing = [w for w, df in search_sql.document_frequencies(corpus, q.words).items() if not df]
+    told = f"no passage has all {len(q.all_words) + len(q.phrases)} words and phrases"
+    if missing:
+        told += f" ({', '.join(missing)}: in no passage)"
+    return (told + "; showing the passages with the most of them (hybrid mode ranks a question by "
+            "its words and meaning; OR between words asks for any)")
 
 
 STEM_VARIANTS = True
@@ -214,50 +228,117 @@ def semantic_ranking(corpus: Corpus, query: str | None, limit: int, filters: Fil
 
 # -- ranking ---------------------------------------------------------------------------------
 
-def rank(corpus: Corpus, query: str, mode: str = "hybrid", depth: int = MIN_DEPTH,
+class Ranked(list):
+    """[(chunk id, score, {mode: 1-based rank or None})], best first, and what the reader
+    should be told about how it was found (`notice`) and what the query was understood to
+    name (`understood`)."""
+    notice: str | None = None
+    understood: list[dict] = []
+    query: Query | None = None
+
+
+class Hits(list):
+    """The hits of `search`, a list; `notice` says when keyword mode fell back to partial
+    matches, `understood` what the query was recognised to name."""
+    notice: str | None = None
+    understood: list[dict] = []
+
+
+def _ranked(items, notice: str | None = None) -> Ranked:
+    out = Ranked(items)
+    out.notice = notice
+    return out
+
+
+def rank(corpus: Corpus, query: str | Query, mode: str = "hybrid", depth: int = MIN_DEPTH,
          filters: Filters | None = None, fusion: Fusion = DEFAULT, plain: bool = False,
-         keyword_any: bool = False, query_vector: np.ndarray | None = None) -> Ranked:
+         keyword_any: bool = False, query_vector: np.ndarray | None = None,
+         understand: bool = False) -> Ranked:
     """The ranked candidates, best first, before snippets. `plain` reads the query as words
     only (no FTS5 syntax: for benchmark queries); `keyword_any` ORs the words in keyword mode;
-    `query_vector` skips encoding the query (benchmarks)."""
+    `query_vector` skips encoding the query (benchmarks); `understand` recognises what the
+    query names (`search.understand`: names rank as phrases, and in hybrid mode the documents
+    it names add a third ranking, `search.documents`). `understood` on the result says what."""
     if mode not in MODES:
         raise QueryError(f"unknown mode {mode!r}: choose keyword, semantic or hybrid")
     filters = filters or Filters()
     filters.validate()
-    if not query.strip():
-        raise QueryError("the query is empty")
+    q = query if isinstance(query, Query) else Query.parse(query, plain=plain)
+    if understand and not q.strict:
+        from search.understand import recognise
+        q = replace(q, understood=tuple(recognise(corpus, q.raw)))
+    ranked = _rank(corpus, q, mode, depth, filters, adapted(fusion, q.raw, bool(q.understood)), keyword_any,
+                   query_vector)
+    ranked.understood = [r.as_dict() for r in q.understood]
+    ranked.query = q
+    return ranked
+
+
+def _rank(corpus: Corpus, q: Query, mode: str, depth: int, filters: Filters, fusion: Fusion,
+          keyword_any: bool, query_vector: np.ndarray | None) -> Ranked:
     if mode == "keyword":
-        ranking = keyword_ranking(corpus, query, depth, filters, any_term=keyword_any, plain=plain)
-        return [(cid, score, {"keyword": r}) for r, (cid, score) in enumerate(ranking, start=1)]
+        return _keyword_mode(corpus, q, depth, filters, keyword_any)
     if mode == "semantic":
-        text = plain_text(query) if uses_syntax(query) and not plain else query
-        ranking = semantic_ranking(corpus, text, depth, filters, query_vector=query_vector)
-        return [(cid, score, {"semantic": r}) for r, (cid, score) in enumerate(ranking, start=1)]
-    if uses_syntax(query) and not plain:
-        check_syntax(query)
-        vector = _encode_meanwhile(plain_text(query), query_vector)
-        keyword = keyword_ranking(corpus, query, SYNTAX_POOL, filters)
+        allowed = None
+        if q.phrases and not q.strict:       # a quoted phrase in a question is required
+            allowed = [cid for cid, _ in _keyword(corpus, q.required, SYNTAX_POOL, filters)]
+            if not allowed:
+                return _ranked([])
+        ranking = semantic_ranking(corpus, q.embed_text, depth, filters, allowed=allowed, query_vector=query_vector)
+        return _ranked((cid, score, {"semantic": r}) for r, (cid, score) in enumerate(ranking, start=1))
+    vector = _encode_meanwhile(q.embed_text, query_vector)
+    if q.strict:                    # only passages that match the syntax, ordered by both sides
+        keyword = keyword_ranking(corpus, q, SYNTAX_POOL, filters, any_term=True)
         if not keyword:
-            return []
-        semantic = semantic_ranking(corpus, plain_text(query), len(keyword), filters,
+            return _ranked([])
+        semantic = semantic_ranking(corpus, q.embed_text, len(keyword), filters,
                                     allowed=[cid for cid, _ in keyword], query_vector=vector.result())
-        return fuse({"keyword": keyword, "semantic": semantic}, fusion)
-    vector = _encode_meanwhile(query, query_vector)
-    keyword = keyword_ranking(corpus, query, depth, filters, any_term=True, plain=plain)
-    semantic = semantic_ranking(corpus, query, depth, filters, query_vector=vector.result())
-    return fuse({"keyword": keyword, "semantic": semantic}, fusion)
+        return _ranked(fuse({"keyword": keyword[:max(depth, MIN_DEPTH)], "semantic": semantic}, fusion))
+    any_terms = any_term_match(corpus, list(q.words)) if q.words or not q.phrases else None
+    match = q.with_any(any_terms)
+    keyword = _keyword(corpus, match, SYNTAX_POOL if q.phrases else depth, filters) if match else []
+    if q.phrases and not keyword:   # a required phrase no passage holds
+        return _ranked([])
+    allowed = [cid for cid, _ in keyword] if q.phrases else None
+    semantic = semantic_ranking(corpus, q.embed_text, depth, filters, allowed=allowed, query_vector=vector.result())
+    sides = {"keyword": keyword[:depth], "semantic": semantic}
+    if q.understood:
+        from search.documents import document_ranking
+        from search.understand import named_documents
+        named = named_documents(list(q.understood))
+        if q.phrases:
+            named = {d: s for d, s in named.items() if d in set(search_sql.chunk_documents(corpus, allowed).values())}
+        inside = document_ranking(corpus, q, named, filters, any_terms, vector.result(), fusion, (1.0, CONTEXT_WEIGHT))
+        if inside:
+            sides["document"] = inside[:depth]
+    return _ranked(fuse(sides, fusion))
+
+
+def _keyword_mode(corpus: Corpus, q: Query, depth: int, filters: Filters, keyword_any: bool) -> Ranked:
+    """Every word (or the strict syntax); a plain question that no passage matches whole falls
+    back to its best partial matches, and says so."""
+    notice = None
+    ranking = keyword_ranking(corpus, q, depth, filters, any_term=keyword_any)
+    if not ranking and not q.strict and not keyword_any and q.multi_word:
+        ranking = keyword_ranking(corpus, q, depth, filters, any_term=True)
+        notice = partial_match_notice(corpus, q)
+    return _ranked(((cid, score, {"keyword": r}) for r, (cid, score) in enumerate(ranking, start=1)), notice)
 
 
 def search(corpus: Corpus, query: str, mode: str = "hybrid", limit: int = 10,
            filters: Filters | None = None, by_document: bool = False,
-           fusion: Fusion = DEFAULT) -> list[Hit]:
+           fusion: Fusion = DEFAULT, understand: bool = True) -> Hits:
     """Ranked, cited passages (or, `by_document`, the best passage of each document with the
-    number of its passages among the matches)."""
+    number of its passages among the matches). `understand=False`: no recognition of what
+    the query names (plain ranking)."""
     if limit < 1:
         raise QueryError("--limit must be at least 1")
+    q = Query.parse(query)
     depth = max(MIN_DEPTH, limit * 5) * (10 if by_document else 1)
-    ranked = rank(corpus, query, mode, depth, filters, fusion)
-    return _hits(corpus, terms(query), ranked, limit, by_document)
+    ranked = rank(corpus, q, mode, depth, filters, fusion, understand=understand)
+    hits = Hits(_hits(corpus, ranked.query.highlight, ranked, limit, by_document))
+    hits.notice, hits.understood = ranked.notice, ranked.understood
+    return hits
 
 
 def _hits(corpus: Corpus, words: list[str], ranked: Ranked, limit: int, by_document: bool,
@@ -316,7 +397,8 @@ def similar(corpus: Corpus, doc_id: str, page: int | None = None, limit: int = 1
     lacking = sorted(set(source_ids) - set(have))
     if lacking:      # passages not embedded yet (an interrupted ingest): embed them now
         from index.encoder import load_encoder
-        texts = dict(corpus.chunk_texts(lacking))
+        from corpus.context import texts_to_embed
+        texts = dict(texts_to_embed(corpus, lacking))
         have = have + lacking
         queries = np.vstack([queries, load_encoder().encode([texts[c] for c in lacking])])
     own = search_sql.document_chunk_ids(corpus, found["id"])

@@ -1,15 +1,28 @@
-"""Keyword queries: FTS5's own syntax when the user writes it, plain words otherwise.
+"""A query, read once into a value every stage uses (`Query.parse`).
 
-Supported: `"exact phrase"`, `AND` / `OR` / `NOT`, `NEAR(a b, 10)`, prefix `warrant*`,
-parentheses. Anything else (a citation such as `8 U.S.C. § 1357(g)`) is searched as a
-phrase of its words. A malformed query gets a `QueryError` that says what is wrong.
+Two readings:
+* strict: FTS5's own syntax, used as written, when the query has explicit operators (`AND`,
+  `OR`, `NOT`, `NEAR(...)`, a trailing `*`, parentheses) or is nothing but quoted phrases.
+  Only passages that match it are returned. It is matched against the passage's own text
+  (not its context line), so it means what the page says.
+* a natural question: its words rank. A phrase quoted inside it (`which letter says the
+  department "does not maintain" those records`) is required and exact (in the passage's
+  text); the rest of the question ranks and does not filter.
+
+Anything FTS5 would reject inside strict syntax (a citation such as `1357(g)`) is searched as a
+phrase of its words. A malformed strict query gets a `QueryError` that says what is wrong.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-OPERATORS = re.compile(r'"|\bAND\b|\bOR\b|\bNOT\b|\bNEAR\(|\w\*')
+# operators, a prefix, or parentheses around two or more terms (a citation's `(b)(6)` or
+# `1357(g)` is not grouping)
+STRICT_MARKS = re.compile(r'\bAND\b|\bOR\b|\bNOT\b|\bNEAR\(|\w\*|\(\s*[^()\s]+\s+[^()\s][^()]*\)')
+PHRASE = re.compile(r'"([^"]*)"')
 WORD = re.compile(r"\w+", re.UNICODE)
+BODY = "text"               # the FTS5 column of the passage's own text (the other is `context`)
 STOPWORDS = frozenset("""a an and are as at be by for from has have in is it its of on or that the
 this to was were will with what which who whom how when where why does do did
 can could would should must shall i me my we our you your he him his she her they them their
@@ -20,22 +33,111 @@ class QueryError(ValueError):
     pass
 
 
-def uses_syntax(query: str) -> bool:
-    return bool(OPERATORS.search(query))
+@dataclass(frozen=True)
+class Query:
+    raw: str
+    strict: bool                        # FTS5 syntax as written
+    phrases: tuple[str, ...] = ()       # quoted phrases: required, exact, in the passage's text
+    words: tuple[str, ...] = ()         # the words outside phrases, stop words dropped (unless all are)
+    all_words: tuple[str, ...] = ()     # every word outside phrases (keyword mode ANDs them)
+    expression: str = ""                # strict: the checked FTS5 expression
+    understood: tuple = field(default=(), compare=False)   # search.understand.Recognised: names rank as phrases
+
+    @classmethod
+    def parse(cls, raw: str, plain: bool = False) -> "Query":
+        """`plain`: words only, whatever the characters (benchmark queries are not syntax)."""
+        text = raw.strip()
+        if not text:
+            raise QueryError("the query is empty")
+        if plain:
+            words = WORD.findall(text)
+            return cls(raw, False, (), tuple(_content(words)), tuple(words))
+        if text.count('"') % 2:
+            raise QueryError('unbalanced quotes: every " needs a closing "')
+        phrases = tuple(p.strip() for p in PHRASE.findall(text) if WORD.search(p))
+        rest = PHRASE.sub(" ", text)
+        if STRICT_MARKS.search(rest) or (phrases and not WORD.search(rest)) or (not phrases and '"' in text):
+            _check_syntax(text)
+            return cls(raw, True, phrases, (), (), _to_fts(text))
+        words = WORD.findall(rest)
+        return cls(raw, False, phrases, tuple(_content(words)), tuple(words))
+
+    # -- what each stage reads -------------------------------------------------------------
+
+    @property
+    def embed_text(self) -> str:
+        """The text for the encoder: the words, without operators, quotes or stars (words after
+        NOT are left out: the meaning looked for does not include them)."""
+        if not self.strict:
+            return re.sub(r"\s+", " ", self.raw.replace('"', " ")).strip()
+        without_not = re.sub(r'\bNOT\s+("[^"]*"|\([^)]*\)|\w+\*?)', " ", self.raw)
+        cleaned = re.sub(r"\b(AND|OR|NEAR)\b|,\s*\d+\s*\)|[\"()*]", " ", without_not)
+        return re.sub(r"\s+", " ", cleaned).strip() or re.sub(r'[\"()*]', " ", self.raw).strip()
+
+    @property
+    def highlight(self) -> list[str]:
+        """Phrases and words to mark in snippets (a prefix keeps its `*`)."""
+        if not self.strict:
+            names = [r.phrase for r in self.understood if r.phrase]
+            return list(dict.fromkeys(list(self.phrases) + names + list(self.words)))
+        cleaned = re.sub(r"\b(AND|OR|NOT|NEAR)\b|,\s*\d+\s*\)", " ", self.raw)
+        rest = PHRASE.sub(" ", cleaned)
+        words = [w for w in re.findall(r"\w+\*?", rest) if w.lower().rstrip("*") not in STOPWORDS]
+        return list(self.phrases) + words
+
+    @property
+    def required(self) -> str | None:
+        """The FTS5 condition every hit must meet: the strict expression, or the quoted phrases
+        (in the passage's text); None when nothing is required."""
+        if self.strict:
+            return f"{BODY} : ({self.expression})"
+        if self.phrases:
+            return " AND ".join(f'{BODY} : {_phrase(p)}' for p in self.phrases)
+        return None
+
+    def match_all(self) -> str:
+        """Keyword mode's plain reading: every word and phrase must appear (AND)."""
+        if self.strict:
+            return self.required
+        parts = [f'{BODY} : {_phrase(p)}' for p in self.phrases] + [_phrase(w) for w in self.all_words]
+        if not parts:
+            raise QueryError("the query has no words to search for")
+        return " AND ".join(parts)
+
+    def with_any(self, any_terms: str | None) -> str | None:
+        """The required part ANDed with an OR of terms that rank (`any_terms`, from the
+        index's vocabulary). A phrase is also among the ranking terms, so every passage with
+        the phrase qualifies whether or not it has another word of the question."""
+        names = [_phrase(r.phrase) for r in self.understood if r.phrase and WORD.search(r.phrase)]
+        if self.required is None:
+            return " OR ".join(names + ([any_terms] if any_terms else [])) or None
+        ranking = " OR ".join([_phrase(p) for p in self.phrases] + names + ([f"({any_terms})"] if any_terms else []))
+        return f"{self.required} AND ({ranking})" if ranking else self.required
+
+    @property
+    def multi_word(self) -> bool:
+        return len(self.all_words) + len(self.phrases) > 1
 
 
-def check_syntax(query: str) -> None:
-    if query.count('"') % 2:
-        raise QueryError('unbalanced quotes: every " needs a closing "')
+def _content(words: list[str]) -> list[str]:
+    kept = [w for w in words if w.lower() not in STOPWORDS] or words
+    return list(dict.fromkeys(kept))
+
+
+def _phrase(text: str) -> str:
+    return '"' + " ".join(WORD.findall(text)) + '"'
+
+
+def _check_syntax(query: str) -> None:
     depth = 0
-    for ch in re.sub(r'"[^"]*"', "", query):
+    for ch in PHRASE.sub("", query):
         depth += ch == "("
         depth -= ch == ")"
         if depth < 0:
             raise QueryError("a ')' closes nothing")
     if depth:
         raise QueryError("a '(' is never closed")
-    bare = re.sub(r'"[^"]*"', " x ", query).strip()
+    bare = PHRASE.sub(" x ", query).strip()
     if re.match(r"^(AND|OR|NOT)\b", bare) or re.search(r"\b(AND|OR|NOT)\s*$", bare):
         raise QueryError("AND, OR and NOT go between two terms, e.g. warrant AND detainer")
     if re.search(r"\b(AND|OR|NOT)\s+(AND|OR|NOT)\b", bare):
@@ -43,68 +145,26 @@ def check_syntax(query: str) -> None:
     for m in re.finditer(r"NEAR\(([^)]*)\)", query):
         if not re.fullmatch(r'\s*(?:"[^"]*"|\w+\*?)(?:\s+(?:"[^"]*"|\w+\*?))+\s*(?:,\s*\d+\s*)?', m.group(1)):
             raise QueryError("NEAR needs two or more terms and an optional distance: NEAR(warrant arrest, 10)")
-
-
-def to_fts(query: str, any_term: bool = False, plain: bool = False) -> str:
-    """The FTS5 MATCH expression for a user's query.
-
-    With operators or quotes, the user's syntax is used as written (after a check). Without,
-    the words are ANDed (keyword mode) or ORed (`any_term`, for the keyword side of hybrid
-    search, where a natural-language question should still find passages)."""
-    query = query.strip()
-    if not query:
-        raise QueryError("the query is empty")
-    if uses_syntax(query) and not plain:
-        check_syntax(query)
-        # quote bare tokens FTS5 would reject (e.g. 1357(g) inside an AND query)
-        if re.search(r"\(\s*\)", re.sub(r'"[^"]*"', "", query)):
-            raise QueryError("empty parentheses: put terms inside, e.g. (warrant OR detainer)")
-        return re.sub(TOKEN, _fts_token, query)
-    words = WORD.findall(query)
-    if any_term:
-        kept = [w for w in words if w.lower() not in STOPWORDS] or words
-        return " OR ".join(f'"{w}"' for w in kept)
-    if not words:
-        raise QueryError("the query has no words to search for")
-    return " ".join(f'"{w}"' for w in words)
+    if re.search(r"\(\s*\)", PHRASE.sub("", query)):
+        raise QueryError("empty parentheses: put terms inside, e.g. (warrant OR detainer)")
 
 
 # a phrase | an operator | a prefix | NEAR's ", distance" | any other run of characters
 TOKEN = re.compile(r'("[^"]*")|\b(AND|OR|NOT|NEAR)\b|(\w+\*)|(,\s*\d+\s*(?=\)))|([^\s()",]+)|(,)')
 
 
+def _to_fts(query: str) -> str:
+    """The user's syntax as an FTS5 expression: operators, phrases and prefixes kept, any other
+    token quoted (FTS5 would reject `1357(g)` or `x:y` bare)."""
+    return re.sub(TOKEN, _fts_token, query.strip())
+
+
 def _fts_token(m: re.Match) -> str:
+    if m.group(1):
+        return _phrase(m.group(1)) if WORD.search(m.group(1)) else m.group(1)
     if m.group(5):
-        return _quote_token(m.group(5))     # quote bare tokens FTS5 would reject, e.g. 1357(g)
+        words = WORD.findall(m.group(5))
+        return '"' + " ".join(words) + '"' if words else ""
     if m.group(6):
         return " "
     return m.group(0)
-
-
-def _quote_token(token: str) -> str:
-    words = WORD.findall(token)
-    if not words:
-        return ""
-    return '"' + " ".join(words) + '"'
-
-
-def terms(query: str, plain: bool = False) -> list[str]:
-    """Words to highlight (and, `plain`, to search for): the query's phrases and words, without
-    operators or stopwords."""
-    if plain:
-        words = WORD.findall(query)
-        kept = [w for w in words if w.lower() not in STOPWORDS] or words
-        return list(dict.fromkeys(kept))
-    cleaned = re.sub(r"\b(AND|OR|NOT|NEAR)\b|,\s*\d+\s*\)", " ", query)
-    phrases = re.findall(r'"([^"]+)"', cleaned)
-    rest = re.sub(r'"[^"]*"', " ", cleaned)
-    words = [w for w in re.findall(r"\w+\*?", rest) if w.lower().rstrip("*") not in STOPWORDS]
-    return phrases + words
-
-
-def plain_text(query: str) -> str:
-    """A syntax query as text for the encoder: the words, without operators, quotes or stars.
-    Words after NOT are left out (the meaning to look for does not include them)."""
-    without_not = re.sub(r'\bNOT\s+("[^"]*"|\([^)]*\)|\w+\*?)', " ", query)
-    cleaned = re.sub(r"\b(AND|OR|NEAR)\b|,\s*\d+\s*\)|[\"()*]", " ", without_not)
-    return re.sub(r"\s+", " ", cleaned).strip() or re.sub(r'[\"()*]', " ", query).strip()

@@ -26,7 +26,8 @@ def snippet(text: str, terms: list[str], width: int = WIDTH) -> tuple[str, list[
         return (cut + ("…" if len(flat) > width else "")), []
     best, best_count = 0, 0
     for i, m in enumerate(matches):     # the window starting at each match holding most matches
-        count = sum(1 for n in matches[i:] if n.end() <= m.start() + width)
+        # a phrase or name of several words counts for more than a lone word
+        count = sum(1 + 4 * len(n.group(0).split()[1:]) for n in matches[i:] if n.end() <= m.start() + width)
         if count > best_count:
             best, best_count = m.start(), count
     start = max(0, best - width // 4)

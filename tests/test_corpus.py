@@ -17,6 +17,10 @@ def test_version_1_corpus_gains_the_signature_text_and_source_columns(tmp_path):
     conn = sqlite3.connect(path)
     conn.execute("ALTER TABLE pages DROP COLUMN signature_text")
     conn.execute("ALTER TABLE signatories DROP COLUMN source")
+    for statement in ("DROP TRIGGER chunks_ai", "DROP TRIGGER chunks_ad", "DROP TRIGGER chunks_au",
+                      "DROP TABLE chunks_fts", "ALTER TABLE chunks DROP COLUMN context",
+                      "CREATE VIRTUAL TABLE chunks_fts USING FTS5 (text, content=chunks)"):
+        conn.execute(statement)
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
@@ -24,7 +28,8 @@ def test_version_1_corpus_gains_the_signature_text_and_source_columns(tmp_path):
         columns = {r[1] for r in corpus.conn.execute("PRAGMA table_info(pages)")}
         assert "signature_text" in columns
         assert "source" in {r[1] for r in corpus.conn.execute("PRAGMA table_info(signatories)")}
-        assert corpus.get_meta("schema_version") == SCHEMA_VERSION == 3
+        assert "context" in {r[1] for r in corpus.conn.execute("PRAGMA table_info(chunks)")}
+        assert corpus.get_meta("schema_version") == SCHEMA_VERSION == 4
 
 
 def test_corpus_from_a_newer_readingroom_is_refused(tmp_path):

@@ -15,7 +15,7 @@ from readingroom.cli import app
 from search import Filters, QueryError, rank, search, similar
 from search.engine import keyword_ranking
 from search.fusion import Fusion, fuse, rrf, weighted
-from search.query import to_fts
+from search.query import Query
 
 runner = CliRunner()
 
@@ -38,14 +38,29 @@ def doc_id_of(corpus, pattern: str) -> str:
 
 # -- query syntax ----------------------------------------------------------------------------
 
-def test_fts_translation_keeps_syntax_and_quotes_the_rest():
-    assert to_fts("NEAR(warrant arrest, 10)") == 'NEAR("warrant" "arrest", 10)'
-    assert to_fts('"serve warrants" AND jail') == '"serve warrants" AND "jail"'
-    assert to_fts("warrant* NOT removal") == 'warrant* NOT "removal"'
-    assert to_fts("detainer OR (warrant AND 1357(g))") == '"detainer" OR ("warrant" AND "1357"("g"))'
-    assert to_fts("warrants of arrest") == '"warrants" "of" "arrest"'              # plain words: all of them
-    assert to_fts("warrants of arrest", any_term=True) == '"warrants" OR "arrest"'
-    assert to_fts('say "hi', plain=True) == '"say" "hi"'                           # benchmark queries
+def test_query_is_read_once_strict_syntax_or_a_question():
+    q = Query.parse("NEAR(warrant arrest, 10)")
+    assert q.strict and q.expression == 'NEAR("warrant" "arrest", 10)' and q.required.startswith("text : (")
+    assert Query.parse('"serve warrants" AND jail').expression == '"serve warrants" AND "jail"'
+    assert Query.parse("warrant* NOT removal").expression == 'warrant* NOT "removal"'
+    assert Query.parse("detainer OR (warrant AND 1357(g))").expression == '"detainer" OR ("warrant" AND "1357"("g"))'
+    assert Query.parse('"shall not be disclosed"').strict          # nothing but a phrase: exact
+    plain = Query.parse("warrants of arrest")
+    assert not plain.strict and plain.match_all() == '"warrants" AND "of" AND "arrest"'
+    assert plain.words == ("warrants", "arrest") and plain.required is None
+    assert Query.parse('say "hi', plain=True).all_words == ("say", "hi")            # benchmark queries
+    cited = Query.parse("what does exemption (b)(6) of 8 U.S.C. 1357(g) cover")   # citations are not syntax
+    assert not cited.strict and "1357" in cited.words
+
+
+def test_a_phrase_quoted_in_a_question_is_required_and_the_rest_ranks():
+    q = Query.parse('Which letter says the department "does not maintain" those records?')
+    assert not q.strict and q.phrases == ("does not maintain",)
+    assert q.required == 'text : "does not maintain"'
+    assert "letter" in q.words and "department" in q.words and "maintain" not in q.words
+    assert q.with_any('"letter" OR "records"') == \
+        'text : "does not maintain" AND ("does not maintain" OR ("letter" OR "records"))'
+    assert q.embed_text == "Which letter says the department does not maintain those records?"
 
 
 def test_exact_phrase(corpus):
@@ -278,7 +293,7 @@ def test_search_json_csv_and_table(ingested):
     assert [h["rank"] for h in hits] == [1, 2, 3]
     assert set(hits[0]) >= {"rank", "doc_id", "path", "title", "page", "last_page", "chunk_id", "score",
                             "ranks", "snippet", "highlights", "matches", "section", "file_name"}
-    assert set(hits[0]["ranks"]) == {"keyword", "semantic"}
+    assert set(hits[0]["ranks"]) == {"keyword", "semantic", "document"}     # the question names the WSO model
     result = rr(ingested[0], "search", "warrant service officer", "--format", "csv", "--limit", "3")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 3 and (rows[0]["keyword_rank"] != "" or rows[0]["semantic_rank"] != "")
@@ -333,9 +348,8 @@ def test_or_side_takes_inflections_not_derivations():
 
 def test_hybrid_encoding_the_query_meanwhile_ranks_as_with_the_vector_given(corpus):
     from search.engine import encode_query
-    from search.query import plain_text
     for query, text in (("who may serve a warrant of arrest", "who may serve a warrant of arrest"),
                         ('"warrant of arrest" OR detainer', "warrant of arrest detainer")):
-        assert plain_text(query) == text
+        assert Query.parse(query).embed_text == text
         given = rank(corpus, query, "hybrid", 50, query_vector=encode_query(text))
         assert [c for c, _, _ in rank(corpus, query, "hybrid", 50)] == [c for c, _, _ in given]

@@ -14,7 +14,7 @@ index_app = typer.Typer(help="Check or rebuild the vector index.", no_args_is_he
 
 # `search --format csv` columns (JSON carries the same fields, with ranks and highlights nested)
 CSV_COLUMNS = ["rank", "doc_id", "path", "title", "file_name", "page", "last_page", "chunk_id", "score",
-               "keyword_rank", "semantic_rank", "matches", "section", "snippet"]
+               "keyword_rank", "semantic_rank", "document_rank", "matches", "section", "snippet"]
 
 
 class Mode(str, Enum):
@@ -50,8 +50,23 @@ def _filters(doc_type, agency, state_, model, entity, after, before, doc):
                    after=after, before=before, doc=doc)
 
 
+def _fusion(method: "FusionMethod", rrf_k: int | None, keyword_weight: float | None):
+    from dataclasses import replace
+
+    from search.fusion import DEFAULT, WEIGHTED_DEFAULT
+    base = DEFAULT if method == FusionMethod.rrf else WEIGHTED_DEFAULT
+    return replace(base, k=base.k if rrf_k is None else rrf_k,
+                   keyword_weight=base.keyword_weight if keyword_weight is None else keyword_weight)
+
+
+def understood_text(understood: list[dict]) -> str:
+    return ", ".join(f"{u['field']} = {u['value']}" for u in understood)
+
+
 def _emit_hits(hits, fmt: Fmt, by_document: bool, empty_reason: str = "no hits") -> None:
-    rows = [dict(rank=n, **h.as_dict()) for n, h in enumerate(hits, 1)]
+    notice, understood = getattr(hits, "notice", None), getattr(hits, "understood", None)
+    extra = {} if understood is None else {"notice": notice, "understood": understood}
+    rows = [dict(rank=n, **h.as_dict(), **extra) for n, h in enumerate(hits, 1)]
     if fmt == Fmt.json:
         emit_json(rows)
         return
@@ -59,8 +74,13 @@ def _emit_hits(hits, fmt: Fmt, by_document: bool, empty_reason: str = "no hits")
         for row in rows:
             ranks = row.get("ranks") or {}
             row["keyword_rank"], row["semantic_rank"] = ranks.get("keyword"), ranks.get("semantic")
+            row["document_rank"] = ranks.get("document")
         emit_csv(rows, CSV_COLUMNS)
         return
+    if understood:
+        console.print(f"[dim]understood: {understood_text(understood)}[/dim]", highlight=False)
+    if notice:
+        console.print(f"[yellow]{notice}[/yellow]", highlight=False)
     if not hits:
         console.print(empty_reason, highlight=False)
     for n, h in enumerate(hits, 1):
@@ -75,7 +95,8 @@ def _emit_hits(hits, fmt: Fmt, by_document: bool, empty_reason: str = "no hits")
         console.print(highlighted("   " + h.snippet, [(s + 3, e + 3) for s, e in h.highlights]))
 
 
-def search(query: str = typer.Argument(..., help='Words, or FTS5 syntax: "exact phrase", AND/OR/NOT, NEAR(a b, 10), warrant*'),
+def search(query: Optional[str] = typer.Argument(None, help='Words, or FTS5 syntax: "exact phrase", AND/OR/NOT, NEAR(a b, 10), warrant*'),
+           batch: Optional[Path] = typer.Option(None, "--batch", help="A CSV file of queries (a `query` column; optional mode, limit, type, agency, state, model, entity, after, before, doc): one result row per query and hit, and a summary row per query."),
            mode: Mode = typer.Option(Mode.hybrid, help="keyword (BM25), semantic (vectors) or hybrid (both, fused)."),
            limit: int = typer.Option(10, help="How many hits (documents, with --by-document)."),
            by_document: bool = typer.Option(False, "--by-document", help="Best passage per document, with its number of matching passages."),
@@ -87,28 +108,75 @@ def search(query: str = typer.Argument(..., help='Words, or FTS5 syntax: "exact 
            after: Optional[str] = typer.Option(None, help="Documents dated on or after (YYYY[-MM[-DD]])."),
            before: Optional[str] = typer.Option(None, help="Documents dated on or before (YYYY[-MM[-DD]])."),
            doc: Optional[str] = typer.Option(None, help="Only this document (id or unique prefix)."),
+           understand: bool = typer.Option(True, "--understand/--no-understand", help="Recognise the agencies, states, models, people and offices the corpus knows in the query and use them as soft evidence (shown as `understood:`)."),
            fusion: FusionMethod = typer.Option(FusionMethod.rrf, help="Hybrid fusion: rrf (reciprocal rank) or weighted (normalised scores)."),
-           rrf_k: int = typer.Option(10, help="RRF's rank constant k (score = weight / (k + rank))."),
+           rrf_k: Optional[int] = typer.Option(None, help="RRF's rank constant k (score = weight / (k + rank)). Default: the tuned one (README)."),
            keyword_weight: Optional[float] = typer.Option(None, help="Weight of the keyword side in hybrid fusion (semantic is 1). Default: 0.4 (rrf), 0.2 (weighted)."),
            fmt: Fmt = typer.Option(Fmt.table, "--format", help="table, json or csv.")):
     """Search passages by keyword, by meaning, or both; every hit cites document and page."""
     from search import QueryError
     from search import search as run_search
-    from search.fusion import DEFAULT, Fusion, WEIGHTED_DEFAULT
-    base = DEFAULT if fusion == FusionMethod.rrf else WEIGHTED_DEFAULT
-    chosen = Fusion(method=fusion.value, k=rrf_k,
-                    keyword_weight=base.keyword_weight if keyword_weight is None else keyword_weight,
-                    semantic_weight=base.semantic_weight)
+    chosen = _fusion(fusion, rrf_k, keyword_weight)
+    if batch is not None:
+        if query is not None:
+            fail("give a query or --batch FILE, not both")
+        return _batch(batch, mode.value, limit, by_document, chosen, understand, fmt)
+    if query is None:
+        fail("give a query (or --batch FILE.csv)")
     filters = _filters(doc_type, agency, state_, model, entity, after, before, doc)
     with open_corpus() as corpus:
         try:
-            hits = run_search(corpus, query, mode.value, limit, filters, by_document, chosen)
+            hits = run_search(corpus, query, mode.value, limit, filters, by_document, chosen, understand=understand)
         except (QueryError, ValueError) as err:
             fail(str(err))
         reason = "no hits"
         if not hits and filters.active() and filters.chunk_ids(corpus) == []:
             reason = "no hits: no document passes these filters"
     _emit_hits(hits, fmt, by_document, reason)
+
+
+BATCH_COLUMNS = ["row", "query", "kind", "rank", "doc_id", "file_name", "page", "last_page", "score", "section",
+                 "snippet", "hits", "documents", "notice", "understood", "error"]
+
+
+def _batch(path: Path, mode: str, limit: int, by_document: bool, fusion, understand: bool, fmt: Fmt) -> None:
+    """`search --batch`: JSON, one object per query (its summary and hits); CSV, a row per query
+    and hit (kind `hit`) and a summary row per query (kind `summary`); table, the summaries."""
+    from search.batch import BatchError, read_rows, run
+    try:
+        rows = read_rows(path)
+    except BatchError as err:
+        fail(str(err))
+
+    def progress(done, total):
+        err_console.print(f"\rquery {done}/{total}", end="", highlight=False)
+        if done == total:
+            err_console.print("", highlight=False)
+    with open_corpus() as corpus:
+        results = list(run(corpus, rows, mode, limit, by_document, fusion, understand, progress))
+    for r in results:
+        if r.error:
+            err_console.print(f"[red]error:[/red] {path}: row {r.row} ({r.query!r}): {r.error}", highlight=False)
+    if fmt == Fmt.json:
+        emit_json([dict(r.summary(), results=[dict(rank=n, **h.as_dict()) for n, h in enumerate(r.hits, 1)])
+                   for r in results])
+        return
+    out = []
+    for r in results:
+        summary = r.summary()
+        for n, h in enumerate(r.hits, 1):
+            out.append({"row": r.row, "query": r.query, "kind": "hit", "rank": n, "doc_id": h.doc_id,
+                        "file_name": h.file_name, "page": h.page, "last_page": h.last_page, "score": h.score,
+                        "section": h.section, "snippet": h.snippet})
+        out.append(dict(summary, kind="summary", understood=understood_text(r.understood)))
+    if fmt == Fmt.csv:
+        emit_csv(out, BATCH_COLUMNS)
+        return
+    table = [{"row": r.row, "query": r.query, "hits": len(r.hits), "documents": r.summary()["documents"],
+              "first hit": f"{r.hits[0].file_name} p.{r.hits[0].page}" if r.hits else "", "error": r.error or ""}
+             for r in results]
+    emit(table, "table", ["row", "query", "hits", "documents", "first hit", "error"],
+         title=f"{len(results)} queries from {path} (--format csv or json: every hit)")
 
 
 def similar(doc_id: str = typer.Argument(..., help="Document id (or a unique prefix)."),
@@ -140,16 +208,12 @@ def eval_(folder: Path = typer.Argument(..., help="A BEIR folder: corpus.jsonl, 
                                                     "(reused when present). Default: a folder in the temp directory."),
           modes: List[Mode] = typer.Option(list(Mode), "--mode", help="Modes to measure (repeat the option)."),
           fusion: FusionMethod = typer.Option(FusionMethod.rrf, help="Hybrid fusion to measure."),
-          rrf_k: int = typer.Option(10),
+          rrf_k: Optional[int] = typer.Option(None),
           keyword_weight: Optional[float] = typer.Option(None),
           fmt: Fmt = typer.Option(Fmt.table, "--format")):
     """Measure search quality on a BEIR benchmark: nDCG@10, Recall@10, Recall@100, MRR@10 per mode."""
     from readingroom.evaluating import BenchmarkError, build_corpus, evaluate, load_beir
-    from search.fusion import DEFAULT, Fusion, WEIGHTED_DEFAULT
-    base = DEFAULT if fusion == FusionMethod.rrf else WEIGHTED_DEFAULT
-    chosen = Fusion(method=fusion.value, k=rrf_k,
-                    keyword_weight=base.keyword_weight if keyword_weight is None else keyword_weight,
-                    semantic_weight=base.semantic_weight)
+    chosen = _fusion(fusion, rrf_k, keyword_weight)
     try:
         bench = load_beir(folder)
     except BenchmarkError as err:
