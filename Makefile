@@ -26,6 +26,7 @@ $(STAMP): pyproject.toml | system
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e '.[dev]'
+	$(RR) index export-encoder
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -3,6 +3,11 @@ library doing the same work (a ratio), and the recall of approximate indexes aga
 
     .venv/bin/python bench/search.py --sizes 10000,100000,1000000 --out bench/search-results.json
     .venv/bin/python bench/search.py --latency-again /tmp/readingroom-bench/bench-1000000.db   (after --keep)
+    .venv/bin/python bench/search.py --cold-start CORPUS.db [--checkout ../main] [--runs 7]
+
+`--cold-start` times `readingroom search` as a user runs it, one fresh process per query (imports,
+model, index file, query), hybrid and keyword, on a real corpus; with `--checkout` the same
+commands run from another checkout too (e.g. one from before the ONNX query encoder), beside ours.
 
 Synthetic data, grown from real seeds (so that vectors cluster as real ones do; random vectors
 are a misleading worst case for IVF and HNSW):
@@ -304,6 +309,44 @@ def latency_again(db: Path) -> None:
                       "hybrid_query_vector_given": given, "hybrid_end_to_end": end_to_end}, indent=2))
 
 
+COLD_QUERIES = ("power and authority to serve warrants of removal", "who pays for detention and transport",
+                "complaints about officers performing immigration functions")
+HEAVY_MODULES = ("torch", "sentence_transformers", "transformers", "spacy", "onnxruntime", "tokenizers", "faiss")
+
+
+def cold_start(db: Path, runs: int, checkouts: list[Path]) -> dict:
+    """Wall time of a fresh `python -m readingroom search` process, best and median of `runs`
+    (one warm-up first, so the OS file cache is warm: a cold process, not a cold disk), and the
+    import time of the heavy modules it loaded (`-X importtime`)."""
+    import subprocess
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    out = {"corpus": str(db), "runs": runs, "load_average_start": os.getloadavg()[0], "checkouts": {}}
+    for checkout in [ROOT] + checkouts:
+        rows = {}
+        for mode in ("hybrid", "keyword"):
+            def once(query, importtime=False):
+                cmd = [sys.executable] + (["-X", "importtime"] if importtime else []) + [
+                    "-m", "readingroom", "--corpus", str(db), "search", query, "--mode", mode, "--limit", "10"]
+                started = time.perf_counter()
+                done = subprocess.run(cmd, cwd=checkout, env=env, capture_output=True, text=True)
+                if done.returncode:
+                    raise RuntimeError(f"{' '.join(cmd)} failed: {done.stderr[-500:]}")
+                return time.perf_counter() - started, done.stderr
+            once(COLD_QUERIES[0])
+            walls = [once(COLD_QUERIES[i % len(COLD_QUERIES)])[0] for i in range(runs)]
+            imports = {}
+            for line in once(COLD_QUERIES[0], importtime=True)[1].splitlines():
+                parts = line.split("|")
+                if line.startswith("import time:") and len(parts) == 3 and parts[2].strip() in HEAVY_MODULES:
+                    imports[parts[2].strip()] = max(imports.get(parts[2].strip(), 0), round(int(parts[1]) / 1e6, 2))
+            rows[mode] = {"best_s": round(min(walls), 2), "median_s": round(statistics.median(walls), 2),
+                          "imports_s": imports}
+            print(f"cold start {checkout} {mode}: {rows[mode]}", flush=True)
+        out["checkouts"][str(checkout)] = rows
+    out["load_average_end"] = os.getloadavg()[0]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
@@ -315,7 +358,17 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the 1M corpus files")
     parser.add_argument("--latency-again", type=Path, metavar="DB",
                         help="only time hybrid search again on a kept bench corpus (bench-N.db)")
+    parser.add_argument("--cold-start", type=Path, metavar="DB",
+                        help="only time a fresh `readingroom search` process on this corpus")
+    parser.add_argument("--checkout", type=Path, nargs="*", default=[],
+                        help="with --cold-start: other checkouts to time beside this one")
+    parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
+    if args.cold_start:
+        result = cold_start(args.cold_start, args.runs, args.checkout)
+        if args.out:
+            args.out.write_text(json.dumps(result, indent=2) + "\n")
+        return print(json.dumps(result, indent=2))
     if args.latency_again:
         return latency_again(args.latency_again)
     args.workdir.mkdir(parents=True, exist_ok=True)

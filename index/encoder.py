@@ -2,6 +2,12 @@
 
 Nothing is fetched from a model hub: we load the folder that the package installs, with the
 hub switched off.
+
+Three encoders run the same model (`ENCODERS`): `torch` (sentence-transformers, the default),
+`onnx` (ONNX Runtime, float32: the same vectors to a cosine of 1 - 1e-7) and `onnx-int8`
+(int8 weights: faster, vectors that drift; `index.onnx_encoder`). A corpus records which one
+made its vectors (`index.sync`). The choice: `load_encoder(key)`, else $READINGROOM_ENCODER,
+else DEFAULT_ENCODER. bench/encoder.py measures them; the README has the figures.
 """
 from __future__ import annotations
 
@@ -13,6 +19,21 @@ import numpy as np
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 BATCH_SIZE = 32          # 64 is no faster on 2 cores
+ENCODERS = ("torch", "onnx", "onnx-int8")
+DEFAULT_ENCODER = "torch"   # ONNX becomes the default only when >= 2x faster and <= 0.005 nDCG@10 lower
+                            # on both BEIR sets: bench/encoder.py, figures in the README
+ENCODER_ENV = "READINGROOM_ENCODER"
+
+
+def default_key() -> str:
+    key = os.environ.get(ENCODER_ENV) or DEFAULT_ENCODER
+    return check_key(key)
+
+
+def check_key(key: str) -> str:
+    if key not in ENCODERS:
+        raise ValueError(f"unknown encoder {key!r}: choose {', '.join(ENCODERS)}")
+    return key
 
 
 def model_path() -> str:
@@ -21,6 +42,8 @@ def model_path() -> str:
 
 
 class Encoder:
+    key = "torch"
+
     def __init__(self, path: str | None = None):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -85,6 +108,15 @@ class Encoder:
         return self._direct_parts
 
 
-@lru_cache(maxsize=1)
-def load_encoder() -> Encoder:
-    return Encoder()
+def load_encoder(key: str | None = None):
+    """The encoder named `key` (default: $READINGROOM_ENCODER, else DEFAULT_ENCODER), loaded
+    once per process."""
+    return _load(check_key(key) if key else default_key())
+
+
+@lru_cache(maxsize=None)
+def _load(key: str):
+    if key == "torch":
+        return Encoder()
+    from index.onnx_encoder import OnnxEncoder
+    return OnnxEncoder(key)

@@ -2,12 +2,15 @@
 index kind by the corpus's size.
 
 `meta.vector_index` records what the file holds: {"kind", "requested", "metric", "params",
-"trained_on"}. `requested` is "auto" (flat below `kinds.AUTO_IVF_AT` vectors, IVF above: the
+"trained_on"}. `meta.embedding_encoder` records which encoder made the vectors (`torch`, `onnx`,
+`onnx-int8`; a corpus from before the key is `torch`): vectors from two encoders in one index
+are refused (`EncoderMismatch`); `rebuild(encoder=...)` converts. `requested` is "auto" (flat below `kinds.AUTO_IVF_AT` vectors, IVF above: the
 switch happens in `sync`, from the stored vectors, without embedding again) or a kind a user
 chose with `index rebuild --index-kind`.
 """
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -17,21 +20,60 @@ import numpy as np
 from corpus.context import texts_to_embed
 from corpus.store import Corpus
 from index import kinds
-from index.encoder import Encoder, load_encoder
+from index.encoder import ENCODER_ENV, Encoder, default_key, load_encoder
 from index.vectors import IndexFileError, VectorIndex
 
 SAVE_EVERY = 2048       # vectors between saves: an interruption loses at most this much work
 META_KEY = "vector_index"
 STALE_KEY = "vectors_without_context"     # set by the schema migration that added chunks.context
+ENCODER_KEY = "embedding_encoder"
+
+
+class EncoderMismatch(ValueError):
+    """Vectors from one encoder would be added to an index made by another."""
+
+
+def recorded_encoder(corpus: Corpus) -> str | None:
+    """Which encoder made this corpus's vectors; None before any."""
+    key = corpus.get_meta(ENCODER_KEY)
+    if key is None and corpus.get_meta("embedding_dimension") is not None:
+        return "torch"        # corpora from before the key: torch was the only encoder
+    return key
+
+
+def encoder_key(corpus: Corpus, key: str | None = None) -> str:
+    """Which encoder adds vectors to this corpus: `key`, else $READINGROOM_ENCODER, else the one
+    that made its vectors, else the default. Refuses one that would mix (call it before long
+    work, so the refusal comes first)."""
+    wanted = key or (default_key() if os.environ.get(ENCODER_ENV) else recorded_encoder(corpus) or default_key())
+    check_encoder(corpus, wanted)
+    return wanted
+
+
+def encoder_for(corpus: Corpus, key: str | None = None):
+    return load_encoder(encoder_key(corpus, key))
+
+
+def check_encoder(corpus: Corpus, key: str, vectors: VectorIndex | None = None) -> None:
+    recorded = recorded_encoder(corpus)
+    if recorded is None or recorded == key:
+        return
+    if vectors is not None and len(vectors) == 0:
+        corpus.set_meta(ENCODER_KEY, key)       # nothing stored yet: the corpus takes this one
+        return
+    raise EncoderMismatch(f"{corpus.path}: its vectors were made by the {recorded} encoder, not {key}; "
+                          f"mixing the two is refused: use --encoder {recorded}, or convert with "
+                          f"`readingroom index rebuild --encoder {key}`")
 
 
 def open_index(corpus: Corpus, encoder: Encoder | None = None) -> VectorIndex:
     dimension = corpus.get_meta("embedding_dimension")
     if dimension is None:
-        encoder = encoder or load_encoder()
+        encoder = encoder or encoder_for(corpus)
         dimension = encoder.dimension
         corpus.set_meta("embedding_model", encoder.name)
         corpus.set_meta("embedding_dimension", dimension)
+        corpus.set_meta(ENCODER_KEY, encoder.key)
     vectors = VectorIndex(corpus.vectors_path, dimension)
     if corpus.get_meta(META_KEY) is None:
         corpus.set_meta(META_KEY, kinds.describe(vectors.index))
@@ -134,6 +176,8 @@ def encode_chunks(corpus: Corpus, chunk_ids: list[int], encoder: Encoder,
 def embed_chunks(corpus: Corpus, vectors: VectorIndex, chunk_ids: list[int], encoder: Encoder,
                  on_batch: Callable[[int], None] | None = None) -> int:
     """Embed and add these chunks, saving as it goes. Returns how many were added."""
+    if chunk_ids:
+        check_encoder(corpus, encoder.key, vectors)
     added = since_save = 0
     batch: list[tuple[int, str]] = []
 
@@ -182,7 +226,7 @@ def sync(corpus: Corpus, encoder: Encoder | None = None, vectors: VectorIndex | 
         vectors.remove(found.orphans + found.duplicates)
     if found.missing or found.duplicates:
         embed_chunks(corpus, vectors, sorted(set(found.missing + found.duplicates)),
-                     encoder or load_encoder(), on_batch)
+                     encoder or encoder_for(corpus), on_batch)
     wanted = target_kind(corpus, len(vectors), vectors.kind)
     if wanted != vectors.kind and vectors.kind in kinds.LOSSLESS and _trainable(wanted, len(vectors)):
         ids, stored = vectors.all_vectors()
@@ -204,16 +248,21 @@ class Rebuilt:
     kind: str
     params: dict
     seconds: float
+    encoder: str = "torch"
 
 
 def rebuild(corpus: Corpus, encoder: Encoder | None = None, on_batch=None, kind: str | None = None,
             reembed: bool = False, params: dict | None = None) -> Rebuilt:
     """Build the index again, as `kind` ("auto" or one of `kinds.KINDS`; default: what meta
-    requests). Stored vectors are reused when the current index keeps them exactly (flat, ivf)
-    and `reembed` is false; passages without one are embedded. Vectors made before passages
-    carried their context (a migrated corpus) are always embedded again."""
+    requests). Stored vectors are reused when the current index keeps them exactly (flat, ivf),
+    `reembed` is false and `encoder` is the one that made them; passages without one are
+    embedded. An `encoder` other than the recorded one converts: every passage is embedded
+    again with it, and the corpus records it. Vectors made before passages carried their
+    context (a migrated corpus) are always embedded again."""
     started = time.monotonic()
-    reembed = reembed or bool(corpus.get_meta(STALE_KEY))
+    recorded = recorded_encoder(corpus)
+    encoder = encoder or load_encoder(os.environ.get(ENCODER_ENV) or recorded or None)
+    reembed = reembed or bool(corpus.get_meta(STALE_KEY)) or (recorded is not None and encoder.key != recorded)
     requested = kind or (corpus.get_meta(META_KEY) or {}).get("requested", "auto")
     if requested != "auto" and requested not in kinds.KINDS:
         raise ValueError(f"unknown index kind {requested!r}: choose auto or one of {', '.join(kinds.KINDS)}")
@@ -233,7 +282,7 @@ def rebuild(corpus: Corpus, encoder: Encoder | None = None, on_batch=None, kind:
     missing = np.setdiff1d(chunk_ids, ids).tolist()
     embedded = 0
     if missing:
-        new_ids, new_vectors = encode_chunks(corpus, missing, encoder or load_encoder(), on_batch)
+        new_ids, new_vectors = encode_chunks(corpus, missing, encoder, on_batch)
         embedded = len(new_ids)
         ids = np.concatenate([ids, np.asarray(new_ids, dtype="int64")])
         stored = new_vectors if stored is None or not len(stored) else np.vstack([stored, new_vectors])
@@ -248,7 +297,8 @@ def rebuild(corpus: Corpus, encoder: Encoder | None = None, on_batch=None, kind:
     vectors = VectorIndex(corpus.vectors_path, dimension, index=index)
     vectors.dirty = True
     vectors.save()
+    corpus.set_meta(ENCODER_KEY, encoder.key)
     _record(corpus, vectors, requested, len(ids) if build_kind != "flat" else None)
     corpus.set_meta(STALE_KEY, False)
-    return Rebuilt(vectors=len(vectors), embedded=embedded, kind=vectors.kind,
+    return Rebuilt(vectors=len(vectors), embedded=embedded, kind=vectors.kind, encoder=encoder.key,
                    params=kinds.params_of(vectors.index), seconds=round(time.monotonic() - started, 2))

@@ -54,6 +54,9 @@ def _annotated(doc):
 def reannotate(corpus: Corpus, doc_ids: Iterable[str] | None = None,
                on_progress: Callable[[AnnotateSummary, int], None] | None = None,
                embed: bool = True, workers: int = 1) -> AnnotateSummary:
+    if embed:
+        from index.sync import encoder_key
+        encoder_key(corpus)     # an encoder that would mix is refused before any work
     ids = list(doc_ids) if doc_ids is not None else corpus.document_ids()
     summary, removed, added = AnnotateSummary(), [], []
     workers = max(1, min(workers, len(ids)))
@@ -77,11 +80,10 @@ def reannotate(corpus: Corpus, doc_ids: Iterable[str] | None = None,
             pool.join()
     corpus.drop_orphan_entities()
     if embed and (removed or added):
-        from index.encoder import load_encoder
-        from index.sync import embed_chunks, open_index
+        from index.sync import embed_chunks, encoder_for, open_index
         vectors = open_index(corpus)
         vectors.remove(removed)
-        summary.embedded = embed_chunks(corpus, vectors, added, load_encoder())
+        summary.embedded = embed_chunks(corpus, vectors, added, encoder_for(corpus))
     return summary
 
 

@@ -28,8 +28,18 @@ class Ocr(str, Enum):
 @app.callback()
 def main(corpus: Optional[Path] = typer.Option(
         None, "--corpus", "-c", envvar="READINGROOM_CORPUS",
-        help="The corpus database (its FAISS index sits beside it). Default: ./readingroom.db")):
+        help="The corpus database (its FAISS index sits beside it). Default: ./readingroom.db"),
+         encoder: Optional[str] = typer.Option(
+        None, "--encoder", envvar="READINGROOM_ENCODER",
+        help="Encoder for new vectors: torch (default), onnx or onnx-int8. Default: the one that made the "
+             "corpus's vectors. A corpus never mixes two: `index rebuild --encoder` converts.")):
     state["corpus"] = corpus or default_corpus_path()
+    if encoder:
+        from index.encoder import ENCODER_ENV, check_key
+        try:
+            os.environ[ENCODER_ENV] = check_key(encoder)      # read by index.sync, also in worker processes
+        except ValueError as err:
+            fail(str(err))
 
 
 @app.command()
@@ -41,6 +51,7 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files and folders (sear
            workers: int = typer.Option(os.cpu_count() or 1, help="Worker processes for loading, OCR and NLP."),
            fmt: Fmt = typer.Option(Fmt.table, "--format", help="Summary as a table or JSON.")):
     """Ingest files and folders: text (OCR where needed), entities, chunks, vectors."""
+    from index.sync import EncoderMismatch
     from ingest.options import IngestOptions
     from readingroom.ingesting import ingest as run_ingest
     missing = [str(p) for p in paths if not p.exists()]
@@ -59,7 +70,10 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files and folders (sear
             progress.update(task, total=total, completed=files_done[0],
                             description=f"{summary.pages} pages ({rate:.1f}/s), {summary.ocr_pages} OCR'd, "
                                         f"{len(summary.errors)} errors, {summary.embedded} passages embedded")
-        summary = run_ingest(corpus, paths, options, on_progress)
+        try:
+            summary = run_ingest(corpus, paths, options, on_progress)
+        except EncoderMismatch as err:
+            fail(str(err))
     if fmt == Fmt.json:
         emit_json(summary.as_dict())
     else:
@@ -81,6 +95,7 @@ def annotate(doc_ids: Optional[List[str]] = typer.Argument(None, help="Document 
              fmt: Fmt = typer.Option(Fmt.table, "--format", help="Summary as a table or JSON.")):
     """Run entity and agreement extraction again over stored documents (no new OCR): after an
     upgrade of readingroom, or of its pattern files."""
+    from index.sync import EncoderMismatch
     from readingroom.annotating import reannotate
     with open_corpus() as corpus:
         ids = None
@@ -95,8 +110,12 @@ def annotate(doc_ids: Optional[List[str]] = typer.Argument(None, help="Document 
         with Progress(TextColumn("[bold]annotate[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=output.errors, disable=not output.errors.is_terminal) as progress:
             task = progress.add_task("", total=None)
-            summary = reannotate(corpus, ids, lambda s, total: progress.update(task, total=total, completed=s.documents),
-                                 workers=workers)
+            try:
+                summary = reannotate(corpus, ids, lambda s, total: progress.update(task, total=total,
+                                                                                   completed=s.documents),
+                                     workers=workers)
+            except EncoderMismatch as err:
+                fail(str(err))
     if fmt == Fmt.json:
         emit_json(summary.as_dict())
     else:
@@ -191,22 +210,24 @@ def list_errors(fmt: Fmt = typer.Option(Fmt.table, "--format")):
 @app.command()
 def status(fmt: Fmt = typer.Option(Fmt.table, "--format")):
     """What the corpus holds."""
-    from index.sync import check
+    from index.sync import check, recorded_encoder
     with open_corpus() as corpus:
         counts = corpus.counts()
         counts["vectors"] = check(corpus).vectors if corpus.vectors_path.exists() else 0
         counts["corpus"] = str(corpus.path)
         counts["embedding_model"] = corpus.get_meta("embedding_model")
+        counts["embedding_encoder"] = recorded_encoder(corpus)
     if fmt == Fmt.json:
         emit_json(counts)
     else:
         emit([{"what": k, "count": v} for k, v in counts.items()], "table", ["what", "count"])
 
 
-from readingroom.commands import reports as _reports, search as _search  # noqa: E402
+from readingroom.commands import encoder as _encoder, reports as _reports, search as _search  # noqa: E402
 
 _search.register(app)
 _reports.register(app)
+_encoder.register(app)
 
 if __name__ == "__main__":
     app()

@@ -162,21 +162,19 @@ def score_run(ranked: list[str], relevant: dict[str, int]) -> dict[str, float]:
 def evaluate(bench: Benchmark, corpus_path: Path, modes=MODES, fusions: dict[str, Fusion] | None = None,
              on_query: Callable[[int, int], None] | None = None) -> Evaluation:
     """Run every judged query in each mode (hybrid once per named fusion, default: DEFAULT)."""
-    from index.encoder import load_encoder
-    from search.engine import rank
+    from search.engine import encode_query, rank
     fusions = fusions or {"hybrid": DEFAULT}
     judged = [q for q in bench.queries if any(r > 0 for r in bench.qrels[q].values())]
     columns = [m for m in modes if m != "hybrid"] + (list(fusions) if "hybrid" in modes else [])
     totals = {c: dict.fromkeys(METRICS, 0.0) for c in columns}
     seconds = dict.fromkeys(columns, 0.0)
-    encoder = load_encoder()
     with Corpus(corpus_path) as corpus:
         chunk_doc = dict(corpus.conn.execute("SELECT id, document_id FROM chunks"))
         documents = corpus.counts()["documents"]
         for n, qid in enumerate(judged, start=1):
             text = bench.queries[qid]
             started = time.perf_counter()
-            vector = encoder.encode_query(text)
+            vector = encode_query(text)         # as `readingroom search` encodes it
             encode_seconds = time.perf_counter() - started
             for column in columns:
                 mode = "hybrid" if column in fusions else column

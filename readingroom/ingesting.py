@@ -135,9 +135,10 @@ def ingest(corpus: Corpus, paths: Iterable[str | Path], options: IngestOptions |
            embed: bool = True) -> IngestSummary:
     """Ingest files and folders into `corpus`. `on_progress(event, summary, total)` is called as
     work completes (events: planned, file, embedded, done)."""
-    from index.encoder import load_encoder
-    from index.sync import embed_chunks, open_index, sync
+    from index.sync import embed_chunks, encoder_for, encoder_key, open_index, sync
 
+    if embed:
+        encoder_key(corpus)     # an encoder that would mix is refused before any work
     options = options or IngestOptions()
     summary = IngestSummary()
     started = time.monotonic()
@@ -149,7 +150,7 @@ def ingest(corpus: Corpus, paths: Iterable[str | Path], options: IngestOptions |
 
     def embed_pending(force: bool = False) -> None:
         if embed and pending and (force or len(pending) >= EMBED_BATCH):
-            summary.embedded += embed_chunks(corpus, vectors, pending, load_encoder())
+            summary.embedded += embed_chunks(corpus, vectors, pending, encoder_for(corpus))
             pending.clear()
             notify("embedded", summary, len(jobs))
 

@@ -19,6 +19,15 @@ EMAIL_WITH_PDF = SAMPLE / "emails" / "Bob_s_CCC_Letter_.msg.eml"
 EMAIL_PLAIN = SAMPLE / "emails" / "Re__Quorum_Legislation.msg.eml"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def encoder_cache(tmp_path_factory):
+    """The ONNX export is made once per session, in a temporary cache (unless the caller's
+    READINGROOM_CACHE points at one already: then it is reused)."""
+    if not os.environ.get("READINGROOM_CACHE"):
+        os.environ["READINGROOM_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    return os.environ["READINGROOM_CACHE"]
+
+
 @pytest.fixture(scope="session")
 def sample_folder(tmp_path_factory) -> Path:
     """A folder of real documents (a subset of the sample, to keep the suite quick) plus a

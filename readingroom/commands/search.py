@@ -301,17 +301,23 @@ def index_rebuild(kind: IndexKind = typer.Option(None, "--index-kind", help="aut
                                                "reusing the stored float32 vectors."),
                   nlist: Optional[int] = typer.Option(None, help="IVF lists (default ~4 sqrt(passages))."),
                   nprobe: Optional[int] = typer.Option(None, help="IVF lists searched per query (default nlist/64, >= 16)."),
+                  encoder: Optional[str] = typer.Option(None, "--encoder", help="torch, onnx or onnx-int8: embed every "
+                                                        "passage again with this encoder (converts the corpus). "
+                                                        "Default: the one that made its vectors."),
                   fmt: Fmt = typer.Option(Fmt.table, "--format")):
     """Build the vector index again, as the kind asked for; the choice is recorded in the corpus."""
+    from index.encoder import check_key, load_encoder
     from index.sync import rebuild
     params = {k: v for k, v in (("nlist", nlist), ("nprobe", nprobe)) if v}
     with open_corpus() as corpus:
         try:
-            done = rebuild(corpus, kind=kind.value if kind else None, reembed=reembed, params=params or None)
+            chosen = load_encoder(check_key(encoder)) if encoder else None
+            done = rebuild(corpus, chosen, kind=kind.value if kind else None, reembed=reembed, params=params or None)
         except ValueError as err:
             fail(str(err))
     if fmt == Fmt.json:
         emit_json(done.__dict__)
     else:
         console.print(f"rebuilt: {done.vectors} vectors in the {_describe_kind(done.kind, done.params)} index; "
-                      f"{done.embedded} passages embedded; {done.seconds:.1f} s", highlight=False)
+                      f"{done.embedded} passages embedded ({done.encoder} encoder); {done.seconds:.1f} s",
+                      highlight=False)
