@@ -16,7 +16,7 @@ import numpy as np
 
 from corpus.store import Corpus
 from index import kinds
-from index.encoder import Encoder, load_encoder
+from index.encoder import MODEL_NAME, Encoder, load_encoder
 from index.vectors import IndexFileError, VectorIndex
 
 SAVE_EVERY = 2048       # vectors between saves: an interruption loses at most this much work
@@ -30,6 +30,10 @@ def open_index(corpus: Corpus, encoder: Encoder | None = None) -> VectorIndex:
         dimension = encoder.dimension
         corpus.set_meta("embedding_model", encoder.name)
         corpus.set_meta("embedding_dimension", dimension)
+    recorded, current = corpus.get_meta("embedding_model"), encoder.name if encoder else MODEL_NAME
+    if recorded and recorded != current and corpus.vectors_path.exists():
+        raise IndexFileError(corpus.vectors_path, f"vectors made by {recorded}, this readingroom embeds with {current}",
+                             "run `readingroom index rebuild --reembed`")
     vectors = VectorIndex(corpus.vectors_path, dimension)
     if corpus.get_meta(META_KEY) is None:
         corpus.set_meta(META_KEY, kinds.describe(vectors.index))
@@ -43,6 +47,10 @@ def open_for_search(corpus: Corpus) -> VectorIndex:
     """The index, read once per process and again only when the file changes (a 1M-vector
     file takes seconds to read; a query should not)."""
     path = corpus.vectors_path
+    if not path.exists() and corpus.conn.execute("SELECT 1 FROM chunks LIMIT 1").fetchone():
+        # a missing file is a fault to name, not an empty index that answers "no hits"
+        raise IndexFileError(path, "the vector index is missing, so semantic search cannot run",
+                             "run `readingroom index rebuild`, or search with --mode keyword")
     stamp = (path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else (0, 0)
     cached = _search_cache.get(str(path))
     if cached and cached[0] == stamp:
@@ -211,6 +219,10 @@ def rebuild(corpus: Corpus, encoder: Encoder | None = None, on_batch=None, kind:
     if requested != "auto" and requested not in kinds.KINDS:
         raise ValueError(f"unknown index kind {requested!r}: choose auto or one of {', '.join(kinds.KINDS)}")
     chunk_ids = np.asarray(corpus.chunk_ids(), dtype="int64")
+    if reembed:   # perhaps with another model than the stored vectors': record the one used now
+        encoder = encoder or load_encoder()
+        corpus.set_meta("embedding_model", encoder.name)
+        corpus.set_meta("embedding_dimension", encoder.dimension)
     try:
         current = open_index(corpus, encoder)
     except IndexFileError:

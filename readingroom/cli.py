@@ -8,16 +8,17 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import readingroom  # noqa: F401  (sets the offline switches before any model library loads)
 from corpus.store import default_corpus_path
 from readingroom import output
-from readingroom.cli_common import Fmt, fail, open_corpus, state
+from readingroom.cli_common import Fmt, FrontDoor, fail, open_corpus, state
 from readingroom.output import console, emit, emit_json, errors as err_console
 
 app = typer.Typer(help="Ingest, search and compare FOIA releases and 287(g) agreements.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+                  cls=FrontDoor, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
 class Ocr(str, Enum):
     auto = "auto"
@@ -28,8 +29,13 @@ class Ocr(str, Enum):
 @app.callback()
 def main(corpus: Optional[Path] = typer.Option(
         None, "--corpus", "-c", envvar="READINGROOM_CORPUS",
-        help="The corpus database (its FAISS index sits beside it). Default: ./readingroom.db")):
+        help="The corpus database (its FAISS index sits beside it). Default: ./readingroom.db"),
+         debug: bool = typer.Option(False, "--debug", help="Show the Python traceback of an error, not one line.")):
+    """Exit codes: 0 ok; 1 `check` found problems; 2 usage, no such file or no corpus; 3 damaged
+    corpus; 4 not a corpus; 5 corpus of a newer readingroom; 6 vector index missing or damaged;
+    7 not writable; 8 disk full; 9 another command is writing; 10 other fault; 11 a bug; 130 interrupted."""
     state["corpus"] = corpus or default_corpus_path()
+    state["debug"] = debug
 
 
 @app.command()
@@ -194,13 +200,22 @@ def status(fmt: Fmt = typer.Option(Fmt.table, "--format")):
     from index.sync import check
     with open_corpus() as corpus:
         counts = corpus.counts()
-        counts["vectors"] = check(corpus).vectors if corpus.vectors_path.exists() else 0
+        found = check(corpus) if corpus.vectors_path.exists() else None
+        counts["vectors"] = found.vectors if found else 0
         counts["corpus"] = str(corpus.path)
         counts["embedding_model"] = corpus.get_meta("embedding_model")
+        warnings = found.problems if found else [] if not counts["chunks"] else [
+            f"{corpus.vectors_path}: the vector index is missing (semantic search cannot run); "
+            "run `readingroom index rebuild`"]
+        if found and not found.problems and (found.missing or found.orphans):
+            warnings.append(f"{len(found.missing)} passages without a vector, {len(found.orphans)} vectors without "
+                            "a passage; run `readingroom repair`")
     if fmt == Fmt.json:
-        emit_json(counts)
+        emit_json(dict(counts, warnings=warnings))
     else:
         emit([{"what": k, "count": v} for k, v in counts.items()], "table", ["what", "count"])
+    for warning in warnings:
+        err_console.print(Text.assemble(("warning:", "yellow"), " ", warning), soft_wrap=True, highlight=False)
 
 
 from readingroom.commands import reports as _reports, search as _search  # noqa: E402
