@@ -219,6 +219,7 @@ def rebuild(corpus: Corpus, encoder: Encoder | None = None, on_batch=None, kind:
     if requested != "auto" and requested not in kinds.KINDS:
         raise ValueError(f"unknown index kind {requested!r}: choose auto or one of {', '.join(kinds.KINDS)}")
     chunk_ids = np.asarray(corpus.chunk_ids(), dtype="int64")
+    reembed = reembed or corpus.get_meta("embedding_model") not in (None, encoder.name if encoder else MODEL_NAME)
     if reembed:   # perhaps with another model than the stored vectors': record the one used now
         encoder = encoder or load_encoder()
         corpus.set_meta("embedding_model", encoder.name)

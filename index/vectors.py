@@ -49,8 +49,8 @@ class VectorIndex:
             try:
                 self.index = faiss.read_index(str(self.path))
             except RuntimeError as err:
-                raise IndexFileError(self.path, f"not a readable FAISS index, truncated or damaged "
-                                                 f"({str(err).splitlines()[-1][-120:]})") from None
+                reason = str(err).splitlines()[-1].split("failed: ")[-1][-160:]
+                raise IndexFileError(self.path, f"not a readable FAISS index, truncated or damaged ({reason})") from None
             if self.index.d != dimension:
                 raise IndexFileError(self.path, f"vectors of dimension {self.index.d}, the corpus expects {dimension}")
         else:

@@ -218,10 +218,11 @@ def status(fmt: Fmt = typer.Option(Fmt.table, "--format")):
         err_console.print(Text.assemble(("warning:", "yellow"), " ", warning), soft_wrap=True, highlight=False)
 
 
-from readingroom.commands import reports as _reports, search as _search  # noqa: E402
+from readingroom.commands import check as _check, reports as _reports, search as _search  # noqa: E402
 
 _search.register(app)
 _reports.register(app)
+_check.register(app)
 
 if __name__ == "__main__":
     app()

@@ -107,3 +107,48 @@ def test_exit_codes_are_distinct_and_documented():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     for code, meaning in EXIT_CODES.items():
         assert f"| {code} |" in readme, (code, meaning)
+
+
+# -- check and repair ---------------------------------------------------------------------------
+
+def findings(result) -> dict:
+    return {f["name"]: f for f in json.loads(result.stdout)["findings"]}
+
+
+def test_check_finds_and_repair_mends_what_can_be_rebuilt(copy):
+    assert rr(copy, "check").exit_code == 0
+    with sqlite3.connect(copy) as conn:
+        conn.execute("INSERT INTO chunks_fts(rowid, text) VALUES (999999, 'ghost words')")
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("INSERT INTO pages (document_id, page_number, text) VALUES ('gone', 1, 'left behind')")
+        conn.execute("DELETE FROM mentions WHERE entity_id IN (SELECT id FROM entities LIMIT 3)")
+    faiss_path = copy.with_suffix(".faiss")
+    faiss_path.write_bytes(faiss_path.read_bytes()[:30_000])
+    before = rr(copy, "check", "--format", "json")
+    assert before.exit_code == 1
+    bad = {name for name, f in findings(before).items() if not f["ok"]}
+    assert bad == {"fts", "vectors", "documents", "mentions"}
+    mended = rr(copy, "repair", "--format", "json")
+    assert mended.exit_code == 0, mended.output
+    assert len(json.loads(mended.stdout)["repaired"]) == 4
+    after = rr(copy, "check", "--format", "json")
+    assert after.exit_code == 0 and json.loads(after.stdout)["ok"]
+    assert rr(copy, "search", "warrant of removal", "--mode", "semantic").exit_code == 0
+
+
+def test_check_on_a_damaged_database_and_changed_originals(copy):
+    kept = copy.with_name("c.originals") / "ab"
+    kept.mkdir(parents=True)
+    data = b"the original bytes"
+    import hashlib
+    (kept / hashlib.sha256(data).hexdigest()).write_bytes(data)
+    assert findings(rr(copy, "check", "--format", "json"))["originals"]["ok"]
+    (kept / hashlib.sha256(b"other").hexdigest()).write_bytes(data)
+    result = rr(copy, "repair", "--format", "json")
+    assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
+    [unfixable] = json.loads(result.stdout)["unfixable"]
+    assert unfixable.startswith("originals:") and "does not match its hash" in unfixable
+    whole = copy.read_bytes()
+    copy.write_bytes(whole[:len(whole) // 2])
+    damaged = rr(copy, "check", "--format", "json")
+    assert damaged.exit_code == 1 and not findings(damaged)["sqlite"]["fixable"]
