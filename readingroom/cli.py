@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 import readingroom  # noqa: F401  (sets the offline switches before any model library loads)
 from corpus.store import default_corpus_path
 from readingroom import output
-from readingroom.cli_common import Fmt, FrontDoor, fail, open_corpus, state
+from readingroom.cli_common import Fmt, FrontDoor, fail, open_corpus, open_for_writing, state
 from readingroom.output import console, emit, emit_json, errors as err_console
 
 app = typer.Typer(help="Ingest, search and compare FOIA releases and 287(g) agreements.",
@@ -53,7 +53,7 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files and folders (sear
     if missing:
         fail(f"no such file or folder: {', '.join(missing)}")
     options = IngestOptions(ocr=ocr.value, ocr_lang=ocr_lang, dpi=dpi, password=password, workers=workers)
-    with open_corpus(must_exist=False) as corpus, Progress(
+    with open_for_writing("ingest", must_exist=False) as corpus, Progress(
             TextColumn("[bold]ingest[/bold]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
             TimeElapsedColumn(), console=output.errors, disable=not output.errors.is_terminal) as progress:
         task = progress.add_task("", total=None)
@@ -88,7 +88,7 @@ def annotate(doc_ids: Optional[List[str]] = typer.Argument(None, help="Document 
     """Run entity and agreement extraction again over stored documents (no new OCR): after an
     upgrade of readingroom, or of its pattern files."""
     from readingroom.annotating import reannotate
-    with open_corpus() as corpus:
+    with open_for_writing("annotate") as corpus:
         ids = None
         if doc_ids:
             try:

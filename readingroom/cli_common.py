@@ -1,14 +1,17 @@
 """What every command module shares: the corpus option's value, output formats, failing cleanly."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
+from typing import Iterator
 
 import typer
 from rich.text import Text
 from typer.core import TyperGroup
 
 from corpus.errors import INTERRUPTED_EXIT, UNEXPECTED_EXIT, CorpusMissing, classify
+from corpus.lock import writer_lock
 from corpus.store import Corpus
 from readingroom.output import errors as err_console
 
@@ -37,6 +40,19 @@ def open_corpus(must_exist: bool = True) -> Corpus:
     if must_exist and not Path(path).exists():
         raise CorpusMissing(None, f"no corpus at {path}", "run `readingroom ingest PATH` first, or pass --corpus")
     return Corpus(path)
+
+
+@contextmanager
+def open_for_writing(command: str, must_exist: bool = True) -> Iterator[Corpus]:
+    """The corpus, held by this command alone (corpus.lock) until the block ends."""
+    def stale(found: dict) -> None:
+        err_console.print(f"note: taking over the lock left by pid {found.get('pid')} ({found.get('command')}), "
+                          "which is no longer running", soft_wrap=True, highlight=False, markup=False)
+    path = state["corpus"]
+    if must_exist and not Path(path).exists():
+        open_corpus(must_exist)     # says there is no corpus
+    with writer_lock(path, f"readingroom {command}", stale), open_corpus(must_exist) as corpus:
+        yield corpus
 
 
 class FrontDoor(TyperGroup):

@@ -3,8 +3,10 @@ wrong and the command that fixes it, with an exit code of its own; never a trace
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
+import subprocess
 
 import pytest
 from typer.testing import CliRunner
@@ -152,3 +154,24 @@ def test_check_on_a_damaged_database_and_changed_originals(copy):
     copy.write_bytes(whole[:len(whole) // 2])
     damaged = rr(copy, "check", "--format", "json")
     assert damaged.exit_code == 1 and not findings(damaged)["sqlite"]["fixable"]
+
+
+# -- one writer at a time -----------------------------------------------------------------------
+
+def test_a_second_writer_is_refused_naming_the_first_and_readers_go_on(copy):
+    from corpus.lock import holder, lock_path, writer_lock
+    with writer_lock(copy, "readingroom ingest big-folder"):
+        for args in (["remove", "0"], ["repair"], ["index", "rebuild"], ["annotate"],
+                     ["ingest", str(copy)]):
+            line = one_line(rr(copy, *args), 9, "another command is writing to this corpus",
+                            f"pid {os.getpid()}", "readingroom ingest big-folder")
+        assert "wait for it to finish" in line
+        assert rr(copy, "search", "warrant", "--mode", "keyword").exit_code == 0
+        assert rr(copy, "status").exit_code == 0 and rr(copy, "check").exit_code == 0
+    assert holder(copy) is None                    # released: the file is left empty
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    lock_path(copy).write_text(json.dumps({"pid": dead.pid, "command": "readingroom annotate", "host": "x"}))
+    taken = rr(copy, "repair")
+    assert taken.exit_code == 0, taken.output
+    assert f"taking over the lock left by pid {dead.pid} (readingroom annotate)" in taken.stderr

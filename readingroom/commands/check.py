@@ -6,7 +6,7 @@ from pathlib import Path
 import typer
 
 from corpus.errors import CHECK_FAILED_EXIT, CorpusMissing
-from readingroom.cli_common import Fmt, open_corpus, state
+from readingroom.cli_common import Fmt, open_for_writing, state
 from readingroom.output import console, emit, emit_json
 
 
@@ -54,7 +54,7 @@ def repair(fmt: Fmt = typer.Option(Fmt.table, "--format", help="table, json or c
     the passages, rows of no stored document dropped), then check again and say what cannot be mended.
     Exits 1 when something is still wrong."""
     from readingroom.checking import repair as run_repair
-    with open_corpus() as corpus:
+    with open_for_writing("repair") as corpus:
         report = run_repair(corpus)
     _show(report, fmt)
     if not report.ok:

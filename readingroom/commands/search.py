@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from readingroom.cli_common import Fmt, fail, open_corpus
+from readingroom.cli_common import Fmt, fail, open_corpus, open_for_writing
 from readingroom.output import console, emit, emit_csv, emit_json, errors as err_console, highlighted
 
 index_app = typer.Typer(help="Check or rebuild the vector index.", no_args_is_help=True)
@@ -172,7 +172,7 @@ def remove(doc_id: str = typer.Argument(..., help="Document id (or a unique pref
     """Remove a document (and its attachments or members), its passages and their vectors."""
     from index.sync import open_index
     from index.vectors import IndexFileError
-    with open_corpus() as corpus:
+    with open_for_writing("remove") as corpus:
         try:
             found = corpus.document(doc_id)
         except KeyError as err:
@@ -241,7 +241,7 @@ def index_rebuild(kind: IndexKind = typer.Option(None, "--index-kind", help="aut
     """Build the vector index again, as the kind asked for; the choice is recorded in the corpus."""
     from index.sync import rebuild
     params = {k: v for k, v in (("nlist", nlist), ("nprobe", nprobe)) if v}
-    with open_corpus() as corpus:
+    with open_for_writing("index rebuild") as corpus:
         try:
             done = rebuild(corpus, kind=kind.value if kind else None, reembed=reembed, params=params or None)
         except ValueError as err:
