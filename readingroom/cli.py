@@ -45,6 +45,10 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files and folders (sear
            dpi: int = typer.Option(300, help="Resolution pages are rendered at for OCR."),
            password: Optional[str] = typer.Option(None, help="Password for encrypted PDFs."),
            workers: int = typer.Option(os.cpu_count() or 1, help="Worker processes for loading, OCR and NLP."),
+           timeout: float = typer.Option(300, help="Seconds a file may go without progress (each page OCR'd is "
+                                                  "progress) before it is stopped and recorded as an error."),
+           max_memory: int = typer.Option(4096, help="MiB of address space per worker (0: no limit); a file "
+                                                     "that needs more is stopped and recorded as an error."),
            fmt: Fmt = typer.Option(Fmt.table, "--format", help="Summary as a table or JSON.")):
     """Ingest files and folders: text (OCR where needed), entities, chunks, vectors."""
     from ingest.options import IngestOptions
@@ -52,7 +56,8 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files and folders (sear
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         fail(f"no such file or folder: {', '.join(missing)}")
-    options = IngestOptions(ocr=ocr.value, ocr_lang=ocr_lang, dpi=dpi, password=password, workers=workers)
+    options = IngestOptions(ocr=ocr.value, ocr_lang=ocr_lang, dpi=dpi, password=password, workers=workers,
+                            timeout=timeout, max_memory_mb=max_memory)
     with open_for_writing("ingest", must_exist=False) as corpus, Progress(
             TextColumn("[bold]ingest[/bold]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
             TimeElapsedColumn(), console=output.errors, disable=not output.errors.is_terminal) as progress:

@@ -175,3 +175,28 @@ def test_a_second_writer_is_refused_naming_the_first_and_readers_go_on(copy):
     taken = rr(copy, "repair")
     assert taken.exit_code == 0, taken.output
     assert f"taking over the lock left by pid {dead.pid} (readingroom annotate)" in taken.stderr
+
+
+# -- no hang: a time limit and a memory ceiling per file ----------------------------------------
+
+def test_a_slow_file_and_a_greedy_file_are_stopped_and_recorded_and_the_batch_goes_on(tmp_path):
+    from conftest import KALVEN
+    from corpus.store import Corpus
+    from ingest.options import IngestOptions
+    from readingroom.ingesting import ingest
+    letter = tmp_path / "letter.txt"
+    letter.write_text("A short letter from the Sheriff of Jim Wells County about the 287(g) program.")
+    greedy = tmp_path / "greedy.txt"          # 120 MB of text: more than 1.5 GiB of worker memory holds
+    greedy.write_text(("The sheriff signed the agreement with ICE on March 3, 2025. " * 20 + "\n\n") * 100_000)
+    with Corpus(tmp_path / "c.db") as corpus:
+        # one page read at 600 dpi takes Tesseract several seconds: past a 3-second limit
+        summary = ingest(corpus, [letter, KALVEN], IngestOptions(workers=1, timeout=3, dpi=600, ocr="always"),
+                         embed=False)
+        assert summary.documents == 1
+        [slow] = summary.errors
+        assert slow.path == str(KALVEN) and slow.stage == "timeout" and "no progress for 3 s" in slow.reason
+        summary = ingest(corpus, [greedy, letter], IngestOptions(workers=1, max_memory_mb=1500), embed=False)
+        [big] = summary.errors
+        assert big.path == str(greedy) and big.stage == "memory"
+        recorded = {(e["path"], e["stage"]) for e in corpus.errors()}
+        assert recorded == {(str(KALVEN), "timeout"), (str(greedy), "memory")}
