@@ -105,7 +105,10 @@ def classify(err: BaseException, corpus_path: str | Path | None) -> CorpusError 
         if "readonly" in text or "unable to open" in text or "access permission denied" in text:
             return NotWritable(path, f"cannot write the corpus ({err})",
                                "fix the permissions of the file and its folder, or pass --corpus another path")
-        if "not a database" in text or "malformed" in text or "corrupt" in text or "disk i/o" in text:
+        if "disk i/o" in text:      # a write the OS refused; not damage by itself
+            return CorpusError(path, f"the disk refused a write or read ({err})",
+                               "check the disk (dmesg), then run the same command again")
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
             if path and path.exists() and not looks_like_sqlite(path):
                 return not_a_corpus(path)
             return CorpusDamaged(path, f"the database is damaged ({err})", DAMAGED_FIX)
@@ -136,7 +139,11 @@ def not_a_corpus(path: Path) -> NotACorpus:
 
 
 def _no_space(path: Path | None) -> bool:
+    """SQLite says only "disk I/O error" when a write fails with EFBIG or, at times, ENOSPC."""
+    import resource
     import shutil
+    if resource.getrlimit(resource.RLIMIT_FSIZE)[0] != resource.RLIM_INFINITY:
+        return True
     try:
         return shutil.disk_usage(path.parent if path else ".").free < 1 << 20
     except OSError:

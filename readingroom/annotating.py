@@ -76,12 +76,13 @@ def reannotate(corpus: Corpus, doc_ids: Iterable[str] | None = None,
             pool.terminate()
             pool.join()
     corpus.drop_orphan_entities()
-    if embed and (removed or added):
-        from index.encoder import load_encoder
-        from index.sync import embed_chunks, open_index
-        vectors = open_index(corpus)
-        vectors.remove(removed)
-        summary.embedded = embed_chunks(corpus, vectors, added, load_encoder())
+    if embed:
+        # every passage without a vector, not only this run's: a run killed before this point
+        # left its new passages unembedded and its old vectors behind, and the re-run finds its
+        # passages unchanged
+        from index.sync import sync
+        found = sync(corpus)
+        summary.embedded = len(set(found.missing + found.duplicates))
     return summary
 
 

@@ -170,8 +170,7 @@ def eval_(folder: Path = typer.Argument(..., help="A BEIR folder: corpus.jsonl, 
 def remove(doc_id: str = typer.Argument(..., help="Document id (or a unique prefix)."),
            fmt: Fmt = typer.Option(Fmt.table, "--format")):
     """Remove a document (and its attachments or members), its passages and their vectors."""
-    from index.sync import open_index
-    from index.vectors import IndexFileError
+    from readingroom.removing import remove as run_remove
     with open_for_writing("remove") as corpus:
         try:
             found = corpus.document(doc_id)
@@ -179,18 +178,12 @@ def remove(doc_id: str = typer.Argument(..., help="Document id (or a unique pref
             fail(str(err.args[0]))
         if not found:
             fail(f"no document {doc_id}")
-        chunk_ids = corpus.remove_document(found["id"])
-        try:
-            vectors = open_index(corpus)
-        except IndexFileError as err:
-            fail(f"removed {found['path']} from the database, but {err}: run `readingroom index rebuild`")
-        removed = vectors.remove(chunk_ids)
-        vectors.save()
-    result = {"doc_id": found["id"], "path": found["path"], "passages": len(chunk_ids), "vectors": removed}
+        done = run_remove(corpus, found["id"])
+    result = {"doc_id": found["id"], "path": found["path"], **done}
     if fmt == Fmt.json:
         emit_json(result)
     else:
-        console.print(f"removed {found['path']}: {len(chunk_ids)} passages, {removed} vectors", highlight=False)
+        console.print(f"removed {found['path']}: {done['passages']} passages, {done['vectors']} vectors", highlight=False)
 
 
 def _describe_kind(kind: str | None, params: dict | None) -> str:
