@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: demo test setup system clean bench
+.PHONY: demo test faults setup system clean bench
 
 setup: $(STAMP)
 
@@ -40,6 +40,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# the slow fault and fuzz suite: each long command killed at 20 moments, 500 mutated files
+faults: $(STAMP)
+	$(PY) -m pytest -q -s -m faults tests/test_crash.py tests/test_fuzz.py
 
 bench: $(STAMP)
 	$(PY) bench/ingest.py

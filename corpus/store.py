@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
+from corpus.errors import CorpusError, CorpusTooNew, classify, not_a_corpus
 from corpus.records import Document, Page
 from corpus.schema import DDL, MIGRATIONS, SCHEMA_VERSION
 
@@ -36,20 +38,27 @@ class Corpus:
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else default_corpus_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite_utils.Database(self.path)
-        self.conn = self.db.conn
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA busy_timeout=30000")
-        self._ensure_schema()
+        try:   # a damaged, foreign or unwritable file is named here, as one CorpusError
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite_utils.Database(self.path)
+            self.conn = self.db.conn
+            self.conn.execute("PRAGMA busy_timeout=30000")
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self._ensure_schema()
+        except (sqlite3.Error, OSError) as err:
+            raise (classify(err, self.path) or CorpusError(self.path, f"cannot open the corpus ({err})")) from err
 
     @property
     def vectors_path(self) -> Path:
         return self.path.with_suffix(".faiss")
 
     def close(self) -> None:
+        try:   # fold the write-ahead log into the .db (without waiting for readers), so a copy of the file alone is the corpus
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            pass
         self.conn.close()
 
     def __enter__(self) -> "Corpus":
@@ -61,6 +70,9 @@ class Corpus:
     # -- schema and meta ------------------------------------------------------------------
 
     def _ensure_schema(self) -> None:
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "meta" not in tables:     # someone else's database: leave it alone
+            raise not_a_corpus(self.path)
         with self.conn:
             self.conn.executescript(DDL)
         found = self.get_meta("schema_version")
@@ -77,9 +89,8 @@ class Corpus:
             self.set_meta("schema_version", version)
         self._ensure_fts()
         if version != SCHEMA_VERSION:
-            raise RuntimeError(
-                f"{self.path}: corpus schema version {found}, this readingroom expects "
-                f"{SCHEMA_VERSION}; re-ingest into a new corpus")
+            raise CorpusTooNew(self.path, f"corpus schema version {found}, this readingroom reads {SCHEMA_VERSION}",
+                               "upgrade readingroom (pip install -U readingroom), or ingest again into a new corpus")
 
     def _ensure_fts(self) -> None:
         """The FTS5 index over passages' text and context (kept by triggers); after a migration

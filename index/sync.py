@@ -20,7 +20,7 @@ import numpy as np
 from corpus.context import texts_to_embed
 from corpus.store import Corpus
 from index import kinds
-from index.encoder import ENCODER_ENV, Encoder, default_key, load_encoder
+from index.encoder import ENCODER_ENV, MODEL_NAME, Encoder, default_key, load_encoder
 from index.vectors import IndexFileError, VectorIndex
 
 SAVE_EVERY = 2048       # vectors between saves: an interruption loses at most this much work
@@ -74,6 +74,10 @@ def open_index(corpus: Corpus, encoder: Encoder | None = None) -> VectorIndex:
         corpus.set_meta("embedding_model", encoder.name)
         corpus.set_meta("embedding_dimension", dimension)
         corpus.set_meta(ENCODER_KEY, encoder.key)
+    recorded, current = corpus.get_meta("embedding_model"), encoder.name if encoder else MODEL_NAME
+    if recorded and recorded != current and corpus.vectors_path.exists():
+        raise IndexFileError(corpus.vectors_path, f"vectors made by {recorded}, this readingroom embeds with {current}",
+                             "run `readingroom index rebuild --reembed`")
     vectors = VectorIndex(corpus.vectors_path, dimension)
     if corpus.get_meta(META_KEY) is None:
         corpus.set_meta(META_KEY, kinds.describe(vectors.index))
@@ -87,6 +91,10 @@ def open_for_search(corpus: Corpus) -> VectorIndex:
     """The index, read once per process and again only when the file changes (a 1M-vector
     file takes seconds to read; a query should not)."""
     path = corpus.vectors_path
+    if not path.exists() and corpus.conn.execute("SELECT 1 FROM chunks LIMIT 1").fetchone():
+        # a missing file is a fault to name, not an empty index that answers "no hits"
+        raise IndexFileError(path, "the vector index is missing, so semantic search cannot run",
+                             "run `readingroom index rebuild`, or search with --mode keyword")
     stamp = (path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else (0, 0)
     cached = _search_cache.get(str(path))
     if cached and cached[0] == stamp:
@@ -267,6 +275,11 @@ def rebuild(corpus: Corpus, encoder: Encoder | None = None, on_batch=None, kind:
     if requested != "auto" and requested not in kinds.KINDS:
         raise ValueError(f"unknown index kind {requested!r}: choose auto or one of {', '.join(kinds.KINDS)}")
     chunk_ids = np.asarray(corpus.chunk_ids(), dtype="int64")
+    reembed = reembed or corpus.get_meta("embedding_model") not in (None, encoder.name if encoder else MODEL_NAME)
+    if reembed:   # perhaps with another model than the stored vectors': record the one used now
+        encoder = encoder or load_encoder()
+        corpus.set_meta("embedding_model", encoder.name)
+        corpus.set_meta("embedding_dimension", encoder.dimension)
     try:
         current = open_index(corpus, encoder)
     except IndexFileError:

@@ -15,13 +15,17 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from corpus.errors import REBUILD, VectorFileError, classify
 from index import kinds
 
 EXACT_FILTER_MAX = 20_000   # a filter this narrow is searched exactly, whatever the index kind
 
 
-class IndexFileError(RuntimeError):
-    """The FAISS file is unreadable or not what the corpus says it is."""
+class IndexFileError(VectorFileError):
+    """The FAISS file is missing, unreadable or not what the corpus says it is."""
+
+    def __init__(self, path, problem: str, fix: str = REBUILD):
+        super().__init__(path, problem, fix)
 
 
 @contextmanager
@@ -45,9 +49,10 @@ class VectorIndex:
             try:
                 self.index = faiss.read_index(str(self.path))
             except RuntimeError as err:
-                raise IndexFileError(f"{self.path}: not a readable FAISS index ({str(err).splitlines()[0][:120]})") from None
+                reason = str(err).splitlines()[-1].split("failed: ")[-1][-160:]
+                raise IndexFileError(self.path, f"not a readable FAISS index, truncated or damaged ({reason})") from None
             if self.index.d != dimension:
-                raise IndexFileError(f"{self.path}: vectors of dimension {self.index.d}, expected {dimension}")
+                raise IndexFileError(self.path, f"vectors of dimension {self.index.d}, the corpus expects {dimension}")
         else:
             self.index = self.empty(dimension)
         self.dirty = False
@@ -219,6 +224,10 @@ class VectorIndex:
         if not self.dirty and self.path.exists():
             return
         tmp = self.path.with_suffix(self.path.suffix + ".tmp")
-        faiss.write_index(self.index, str(tmp))
-        os.replace(tmp, self.path)
+        try:
+            faiss.write_index(self.index, str(tmp))
+            os.replace(tmp, self.path)
+        except (RuntimeError, OSError) as err:   # a full disk: the previous file stays whole
+            tmp.unlink(missing_ok=True)
+            raise (classify(err, self.path.with_suffix(".db")) or err) from None
         self.dirty = False

@@ -19,6 +19,10 @@ from ingest.errors import IngestError
 TESSERACT_TIMEOUT = 300   # seconds for one page
 
 
+def progress() -> None:
+    """Called after each page OCR'd; an ingest worker sets it to restart its time limit's clock."""
+
+
 @dataclass
 class OcrWord:
     left: int                     # pixels in the image that was read
@@ -66,6 +70,7 @@ def ocr_image(image: bytes, lang: str = "eng") -> OcrResult:
     if proc.returncode != 0:
         reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise IngestError(f"Tesseract failed: {reason[-1] if reason else proc.returncode}", stage="ocr")
+    progress()
     return parse_tsv(proc.stdout.decode("utf-8", "replace"))
 
 

@@ -16,3 +16,5 @@ class IngestOptions:
     max_archive_members: int = 10_000
     max_archive_bytes: int = 4 * 1024**3   # total uncompressed size of one archive
     max_depth: int = 5                     # archives in archives in ...
+    timeout: float = 300                   # seconds a worker may go without progress (a file, a page OCR'd)
+    max_memory_mb: int = 4096              # address space of each worker (RLIMIT_AS); 0 for none

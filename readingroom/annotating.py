@@ -79,11 +79,17 @@ def reannotate(corpus: Corpus, doc_ids: Iterable[str] | None = None,
             pool.terminate()
             pool.join()
     corpus.drop_orphan_entities()
-    if embed and (removed or added):
-        from index.sync import embed_chunks, encoder_for, open_index
-        vectors = open_index(corpus)
-        vectors.remove(removed)
-        summary.embedded = embed_chunks(corpus, vectors, added, encoder_for(corpus))
+    if embed:
+        from index.sync import embed_chunks, encoder_for, open_index, sync
+        if removed or added:        # changed passages (new text or new context) get new vectors
+            vectors = open_index(corpus)
+            vectors.remove(removed)
+            summary.embedded = embed_chunks(corpus, vectors, added, encoder_for(corpus))
+        # then every passage without a vector, not only this run's: a run killed before this point
+        # left its new passages unembedded and its old vectors behind, and the re-run finds its
+        # passages unchanged
+        found = sync(corpus)
+        summary.embedded += len(set(found.missing + found.duplicates))
     return summary
 
 

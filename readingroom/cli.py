@@ -8,16 +8,17 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import readingroom  # noqa: F401  (sets the offline switches before any model library loads)
 from corpus.store import default_corpus_path
 from readingroom import output
-from readingroom.cli_common import Fmt, fail, open_corpus, state
+from readingroom.cli_common import Fmt, FrontDoor, fail, open_corpus, open_for_writing, state
 from readingroom.output import console, emit, emit_json, errors as err_console
 
 app = typer.Typer(help="Ingest, search and compare FOIA releases and 287(g) agreements.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+                  cls=FrontDoor, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
 class Ocr(str, Enum):
     auto = "auto"
@@ -32,8 +33,13 @@ def main(corpus: Optional[Path] = typer.Option(
          encoder: Optional[str] = typer.Option(
         None, "--encoder", envvar="READINGROOM_ENCODER",
         help="Encoder for new vectors: torch (default), onnx or onnx-int8. Default: the one that made the "
-             "corpus's vectors. A corpus never mixes two: `index rebuild --encoder` converts.")):
+             "corpus's vectors. A corpus never mixes two: `index rebuild --encoder` converts."),
+         debug: bool = typer.Option(False, "--debug", help="Show the Python traceback of an error, not one line.")):
+    """Exit codes: 0 ok; 1 `check` found problems; 2 usage, no such file or no corpus; 3 damaged
+    corpus; 4 not a corpus; 5 corpus of a newer readingroom; 6 vector index missing or damaged;
+    7 not writable; 8 disk full; 9 another command is writing; 10 other fault; 11 a bug; 130 interrupted."""
     state["corpus"] = corpus or default_corpus_path()
+    state["debug"] = debug
     if encoder:
         from index.encoder import ENCODER_ENV, check_key
         try:
@@ -49,6 +55,10 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files and folders (sear
            dpi: int = typer.Option(300, help="Resolution pages are rendered at for OCR."),
            password: Optional[str] = typer.Option(None, help="Password for encrypted PDFs."),
            workers: int = typer.Option(os.cpu_count() or 1, help="Worker processes for loading, OCR and NLP."),
+           timeout: float = typer.Option(300, help="Seconds a file may go without progress (each page OCR'd is "
+                                                  "progress) before it is stopped and recorded as an error."),
+           max_memory: int = typer.Option(4096, help="MiB of address space per worker (0: no limit); a file "
+                                                     "that needs more is stopped and recorded as an error."),
            fmt: Fmt = typer.Option(Fmt.table, "--format", help="Summary as a table or JSON.")):
     """Ingest files and folders: text (OCR where needed), entities, chunks, vectors."""
     from index.sync import EncoderMismatch
@@ -57,8 +67,9 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files and folders (sear
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         fail(f"no such file or folder: {', '.join(missing)}")
-    options = IngestOptions(ocr=ocr.value, ocr_lang=ocr_lang, dpi=dpi, password=password, workers=workers)
-    with open_corpus(must_exist=False) as corpus, Progress(
+    options = IngestOptions(ocr=ocr.value, ocr_lang=ocr_lang, dpi=dpi, password=password, workers=workers,
+                            timeout=timeout, max_memory_mb=max_memory)
+    with open_for_writing("ingest", must_exist=False) as corpus, Progress(
             TextColumn("[bold]ingest[/bold]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
             TimeElapsedColumn(), console=output.errors, disable=not output.errors.is_terminal) as progress:
         task = progress.add_task("", total=None)
@@ -97,7 +108,7 @@ def annotate(doc_ids: Optional[List[str]] = typer.Argument(None, help="Document 
     upgrade of readingroom, or of its pattern files."""
     from index.sync import EncoderMismatch
     from readingroom.annotating import reannotate
-    with open_corpus() as corpus:
+    with open_for_writing("annotate") as corpus:
         ids = None
         if doc_ids:
             try:
@@ -213,21 +224,31 @@ def status(fmt: Fmt = typer.Option(Fmt.table, "--format")):
     from index.sync import check, recorded_encoder
     with open_corpus() as corpus:
         counts = corpus.counts()
-        counts["vectors"] = check(corpus).vectors if corpus.vectors_path.exists() else 0
+        found = check(corpus) if corpus.vectors_path.exists() else None
+        counts["vectors"] = found.vectors if found else 0
         counts["corpus"] = str(corpus.path)
         counts["embedding_model"] = corpus.get_meta("embedding_model")
         counts["embedding_encoder"] = recorded_encoder(corpus)
+        warnings = found.problems if found else [] if not counts["chunks"] else [
+            f"{corpus.vectors_path}: the vector index is missing (semantic search cannot run); "
+            "run `readingroom index rebuild`"]
+        if found and not found.problems and (found.missing or found.orphans):
+            warnings.append(f"{len(found.missing)} passages without a vector, {len(found.orphans)} vectors without "
+                            "a passage; run `readingroom repair`")
     if fmt == Fmt.json:
-        emit_json(counts)
+        emit_json(dict(counts, warnings=warnings))
     else:
         emit([{"what": k, "count": v} for k, v in counts.items()], "table", ["what", "count"])
+    for warning in warnings:
+        err_console.print(Text.assemble(("warning:", "yellow"), " ", warning), soft_wrap=True, highlight=False)
 
 
-from readingroom.commands import encoder as _encoder, reports as _reports, search as _search  # noqa: E402
+from readingroom.commands import check as _check, encoder as _encoder, reports as _reports, search as _search  # noqa: E402
 
 _search.register(app)
 _reports.register(app)
 _encoder.register(app)
+_check.register(app)
 
 if __name__ == "__main__":
     app()

@@ -7,7 +7,6 @@ hash is in the corpus, and embeds whatever chunks still lack a vector.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sqlite3
@@ -16,11 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from corpus.errors import DiskFull, NotWritable, classify
 from corpus.records import Document, Failure
 from corpus.store import Corpus
 from ingest.errors import IngestError
 from ingest.load import load_bytes, read_file, sha256
 from ingest.options import IngestOptions
+from readingroom.supervised import Lost, Supervisor
 
 EMBED_BATCH = 256
 
@@ -67,6 +68,9 @@ def _init_worker(db_path: str, options: IngestOptions, quiet_interrupts: bool) -
     if quiet_interrupts:
         signal.signal(signal.SIGINT, signal.SIG_IGN)     # the parent decides what Ctrl-C means
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    import ingest.ocr
+    from readingroom.supervised import beat
+    ingest.ocr.progress = beat          # each page OCR'd restarts the time limit's clock
     _worker.update(db_path=db_path, options=options, conn=None, nlp=None, broken=None)
     try:
         from nlp.pipeline import load_pipeline
@@ -162,7 +166,9 @@ def ingest(corpus: Corpus, paths: Iterable[str | Path], options: IngestOptions |
                 continue
             try:
                 new_chunks = corpus.add_document(item)
-            except Exception as err:   # e.g. a disk error: record it, keep going
+            except Exception as err:   # a full disk stops the batch (every file would fail); else record it, go on
+                if isinstance(classify(err, corpus.path), (DiskFull, NotWritable)):
+                    raise
                 failure = Failure(item.path, "store", f"{type(err).__name__}: {err}", item.id)
                 summary.errors.append(failure)
                 corpus.record_error(failure.path, failure.stage, failure.reason, failure.document_id)
@@ -183,32 +189,26 @@ def ingest(corpus: Corpus, paths: Iterable[str | Path], options: IngestOptions |
         notify("file", summary, len(jobs))
         embed_pending()
 
+    # every file is loaded in a worker process, even with one worker: a file that hangs or eats
+    # memory is stopped there (options.timeout, options.max_memory_mb) and recorded; the batch goes on
     workers = max(1, min(options.workers, len(jobs)))
-    init_args = (str(corpus.path), options, workers > 1)
-    pool = None
+    pool = Supervisor(workers, _init_worker, (str(corpus.path), options, True), _process,
+                      options.timeout, options.max_memory_mb)
     try:
-        if workers == 1:
-            _init_worker(*init_args)
-            for job in jobs:
-                store(_process(job))
-        else:
-            pool = multiprocessing.get_context("spawn").Pool(workers, _init_worker, init_args)
-            for results in pool.imap_unordered(_process, jobs, chunksize=1):
-                store(results)
-            pool.close()
+        for job, results in pool.run(jobs):
+            if isinstance(results, Lost):
+                results = [Failure(job[0], results.kind, results.reason, job[1])]
+            store(results)
         embed_pending(force=True)
         if embed:   # chunks an earlier, interrupted run stored but did not embed
             summary.embedded += len(sync(corpus, vectors=vectors).missing)
     except KeyboardInterrupt:
         summary.interrupted = True
-        if pool is not None:
-            pool.terminate()
+        pool.close()
         if vectors is not None:
             vectors.save()
     finally:
-        if pool is not None:
-            pool.terminate()     # all results are in (or we are stopping): end the workers
-            pool.join()
+        pool.close()     # all results are in (or we are stopping): end the workers
         summary.seconds = round(time.monotonic() - started, 2)
         notify("done", summary, len(jobs))
     return summary

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from readingroom.cli_common import Fmt, fail, open_corpus
+from readingroom.cli_common import Fmt, fail, open_corpus, open_for_writing
 from readingroom.output import console, emit, emit_csv, emit_json, errors as err_console, highlighted
 
 index_app = typer.Typer(help="Check or rebuild the vector index.", no_args_is_help=True)
@@ -234,27 +234,20 @@ def eval_(folder: Path = typer.Argument(..., help="A BEIR folder: corpus.jsonl, 
 def remove(doc_id: str = typer.Argument(..., help="Document id (or a unique prefix)."),
            fmt: Fmt = typer.Option(Fmt.table, "--format")):
     """Remove a document (and its attachments or members), its passages and their vectors."""
-    from index.sync import open_index
-    from index.vectors import IndexFileError
-    with open_corpus() as corpus:
+    from readingroom.removing import remove as run_remove
+    with open_for_writing("remove") as corpus:
         try:
             found = corpus.document(doc_id)
         except KeyError as err:
             fail(str(err.args[0]))
         if not found:
             fail(f"no document {doc_id}")
-        chunk_ids = corpus.remove_document(found["id"])
-        try:
-            vectors = open_index(corpus)
-        except IndexFileError as err:
-            fail(f"removed {found['path']} from the database, but {err}: run `readingroom index rebuild`")
-        removed = vectors.remove(chunk_ids)
-        vectors.save()
-    result = {"doc_id": found["id"], "path": found["path"], "passages": len(chunk_ids), "vectors": removed}
+        done = run_remove(corpus, found["id"])
+    result = {"doc_id": found["id"], "path": found["path"], **done}
     if fmt == Fmt.json:
         emit_json(result)
     else:
-        console.print(f"removed {found['path']}: {len(chunk_ids)} passages, {removed} vectors", highlight=False)
+        console.print(f"removed {found['path']}: {done['passages']} passages, {done['vectors']} vectors", highlight=False)
 
 
 def _describe_kind(kind: str | None, params: dict | None) -> str:
@@ -309,7 +302,7 @@ def index_rebuild(kind: IndexKind = typer.Option(None, "--index-kind", help="aut
     from index.encoder import check_key, load_encoder
     from index.sync import rebuild
     params = {k: v for k, v in (("nlist", nlist), ("nprobe", nprobe)) if v}
-    with open_corpus() as corpus:
+    with open_for_writing("index rebuild") as corpus:
         try:
             chosen = load_encoder(check_key(encoder)) if encoder else None
             done = rebuild(corpus, chosen, kind=kind.value if kind else None, reembed=reembed, params=params or None)
