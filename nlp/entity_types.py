@@ -57,6 +57,10 @@ def same_given_name(a: str, b: str) -> bool:
     return b in forms_a or a in forms_b or bool(forms_a & forms_b - {a, b})
 
 
+STRONG_ORG = {"Inc", "Inc.", "LLC", "L.L.C.", "Ltd", "Ltd.", "Corp", "Corp.", "Corporation", "Company", "LLP", "PLC",
+              "Party", "party", "Brotherhood", "Foundation"}
+
+
 def body_type(name: str) -> str | None:
     """AGENCY or ORG for the name of a body, when its name says which; None when it does not."""
     known = lists()
@@ -68,10 +72,12 @@ def body_type(name: str) -> str | None:
         if n in known["AGENCY"]:
             return "AGENCY"
     words = set(WORD.findall(name))
+    if words & STRONG_ORG:               # "Wackenhut Services, Inc", "Freedom and Justice Party"
+        return "ORG"
+    if words & known["AGENCY_WORDS"]:    # "Boca Raton Police Services Department"
+        return "AGENCY"
     if words & known["ORG_WORDS"]:
         return "ORG"
-    if words & known["AGENCY_WORDS"]:
-        return "AGENCY"
     return None
 
 

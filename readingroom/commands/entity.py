@@ -56,7 +56,7 @@ def show(name: str = typer.Argument(..., help="A canonical name, or part of one.
     if fmt == Fmt.json:
         emit_json(found)
         return
-    console.print(f"[bold]{found['name']}[/bold] ({found['type']}, id {found['id']})  "
+    console.print(f"[bold]{found['name']}[/bold] ({found['type']})  "
                   f"{json.dumps(found['attributes']) if found['attributes'] else ''}", highlight=False)
     console.print("aliases: " + "; ".join(f"{a['alias']} ({a['mentions']})" for a in found["aliases"][:10]),
                   highlight=False)
