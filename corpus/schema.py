@@ -68,6 +68,27 @@ CREATE TABLE IF NOT EXISTS entities (
     attributes TEXT,                            -- JSON
     UNIQUE (type, name)
 );
+-- names merged into an entity, and why (auto: readingroom's resolution; user: a decision)
+CREATE TABLE IF NOT EXISTS entity_aliases (
+    id         INTEGER PRIMARY KEY,
+    entity_id  INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    alias      TEXT NOT NULL,                   -- the name of the entity merged in
+    alias_type TEXT,
+    reason     TEXT NOT NULL,
+    source     TEXT NOT NULL                    -- auto | user
+);
+CREATE INDEX IF NOT EXISTS entity_aliases_entity ON entity_aliases(entity_id);
+-- the user's decisions, by type and name (entity ids change on annotate); replayed in order
+CREATE TABLE IF NOT EXISTS entity_decisions (
+    id         INTEGER PRIMARY KEY,
+    action     TEXT NOT NULL,                   -- merge, split, rename, retype
+    type       TEXT NOT NULL,                   -- the entity decided on
+    name       TEXT NOT NULL,
+    other_type TEXT,                            -- merge: the entity merged in
+    other_name TEXT,                            -- merge: its name; split: the alias split off
+    value      TEXT,                            -- rename: the new name; retype: the new type
+    decided_at TEXT
+);
 CREATE TABLE IF NOT EXISTS mentions (
     id          INTEGER PRIMARY KEY,
     entity_id   INTEGER NOT NULL REFERENCES entities(id),

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
+from corpus.entity_store import entity_attributes, merge_attributes
 from corpus.errors import CorpusError, CorpusTooNew, classify, not_a_corpus
 from corpus.records import Document, Page
 from corpus.schema import DDL, MIGRATIONS, SCHEMA_VERSION
@@ -215,12 +216,16 @@ class Corpus:
         return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY rowid")]
 
     def _entity_id(self, type_: str, name: str, attributes: dict | None) -> int:
-        row = self.conn.execute("SELECT id FROM entities WHERE type = ? AND name = ?",
+        attributes = entity_attributes(attributes)
+        row = self.conn.execute("SELECT id, attributes FROM entities WHERE type = ? AND name = ?",
                                 [type_, name]).fetchone()
         if row:
+            old = json.loads(row[1] or "{}")
+            if (merged := merge_attributes(old, attributes)) != old:      # titles, emails, ... gathered
+                self.conn.execute("UPDATE entities SET attributes = ? WHERE id = ?", [json.dumps(merged), row[0]])
             return row[0]
         cur = self.conn.execute("INSERT INTO entities (type, name, attributes) VALUES (?,?,?)",
-                                [type_, name, json.dumps(attributes or {})])
+                                [type_, name, json.dumps(attributes)])
         return cur.lastrowid
 
     def record_error(self, path: str, stage: str, message: str, document_id: str | None = None) -> None:

@@ -59,17 +59,46 @@ def extract_agreement(doc: Document) -> None:
                     | set(signature_dates(doc)))
     model = models.most_common(1)[0][0] if models else None
     listed = link_agency(agency, state) if agency else []
+    revision = normalize_date(revised.group(1)) if revised else None
+    ice_dates = sorted({r["signed"] for r in listed if r.get("signed") and (not model or r["model"] == model)})
+    doubtful = [d for d in signed if not plausible_signing(d, revision, ice_dates)]
+    signed = [d for d in signed if d not in doubtful]
+    facts = {"ice_list": [{k: r[k] for k in ("state", "county", "model", "signed", "status")} for r in listed]}
+    if doubtful:        # a misread date (OCR, a typo in the form): shown as a doubtful reading, never as the date
+        facts["doubtful_signed_dates"] = doubtful
+    if not signed and ice_dates:     # the document's date is unreadable: ICE's list's, labelled as such
+        facts["signed_date_ice_list"] = ice_dates[-1]
     doc.agreement = {
         "agency": agency,
         "state": state or _listed_state(listed, model, signed[-1] if signed else None),
         "model": model,
         "signed_date": signed[-1] if signed else None,     # the agreement binds when the last party signs
-        "revision_date": normalize_date(revised.group(1)) if revised else None,
+        "revision_date": revision,
         "sections": sections,
-        "facts": {"ice_list": [{k: r[k] for k in ("state", "county", "model", "signed", "status")} for r in listed]},
+        "facts": facts,
     }
+    for p in people:
+        if p.get("signed_date") in doubtful:
+            p["signed_date"] = None          # kept in facts.doubtful_signed_dates
     if agency:
         doc.title = f"287(g) {doc.agreement['model'] or ''} agreement: {agency}".replace("  ", " ")
+
+
+def plausible_signing(day: str, revision: str | None, ice_dates: list[str], today: date | None = None) -> bool:
+    """A signing date can be believed: not in the future, not before the template it signs was
+    revised (60 days' grace), not years after it, and within two years of a date ICE lists."""
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        return False
+    if when > (today or date.today()):
+        return False
+    if revision:
+        rev = date.fromisoformat(revision) if len(revision) == 10 else None
+        if rev and not (-60 <= (when - rev).days <= 3 * 365):
+            return False
+    listed = [date.fromisoformat(d) for d in ice_dates if len(d) == 10]
+    return not listed or any(abs((when - d).days) <= 2 * 365 for d in listed)
 
 
 # a line that is nothing but an agency's name, as a fill-in form's value comes out

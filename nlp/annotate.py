@@ -10,8 +10,10 @@ from nlp.agreements import extract_agreement
 from nlp.chunking import chunk_pages
 from nlp.clauses import split_clauses
 from nlp.doctype import classify, title
-from nlp.linking import is_noise, link_entities, propagate_names, resolve_acronyms
-from nlp.normalize import HONORIFICS, canonical
+from nlp.linking import attach_nicknames, is_noise, link_entities, propagate_names, resolve_acronyms
+from nlp.entity_context import person_context
+from nlp.entity_types import fix_types
+from nlp.normalize import COURTESY, HONORIFICS, TITLE_BEFORE, canonical, clean
 from nlp.pipeline import load_pipeline
 
 KEEP = {"AGENCY", "ORG", "PERSON", "GPE", "LOC", "DATE", "LAW", "PROGRAM_MODEL", "FOIA_EXEMPTION",
@@ -79,7 +81,23 @@ def person_span(text: str, s: int, e: int) -> tuple[int, int]:
         e = possessive.start()
     if (suffix := NAME_SUFFIX.match(text, e)):
         e = suffix.end()
+    if (digits := re.search(r"[ ]\d{1,3}$", text[s:e])):       # a footnote mark: "Crowley, Philip 3"
+        e = s + digits.start()
     return s, e
+
+
+def person_title(text: str, s: int, name_start: int) -> dict:
+    """The title printed with a name, inside the model's span ("Councilmember Charles Allen") or
+    just before it ("Sheriff John Smith"): {"title": ...}; a courtesy title alone ("Mr. DENNIS")
+    only says the one word is a surname: {"surname": True}."""
+    title = clean(text[s:name_start]) if name_start > s else ""
+    if not title and (before := TITLE_BEFORE.search(text, max(0, s - 60), s)):
+        title = clean(before.group())
+    if not title:
+        return {}
+    if re.fullmatch(COURTESY, title):
+        return {"surname": True}
+    return {"title": re.sub(r"^" + COURTESY + r"\s+", "", title)}
 
 
 def _not_a_name(text: str) -> bool:
@@ -120,8 +138,11 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
                 continue
             label = RENAME.get(ent.label_, ent.label_)
             for s, e in _parts(ent.label_, ent.text, ent.start_char):
+                about = {}
                 if label == "PERSON":
+                    s0 = s
                     s, e = person_span(text, s, e)
+                    about = person_title(text, s0, s)
                     if _not_a_name(text[s:e]):
                         continue
                 name, normalized = canonical(label, text[s:e], ent.ent_id_)
@@ -131,14 +152,18 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
                 doc.mentions.append(Mention(type=label, text=chunk.text[start:end], canonical=name,
                                             normalized=normalized, page=chunk.first_page,
                                             start=chunk.char_start + start, end=chunk.char_start + end,
-                                            chunk_index=index))
+                                            chunk_index=index, attributes=about))
     doc.mentions = [m for m in doc.mentions if not is_noise(m)]
     _common_words(doc)
+    person_context(doc)
+    fix_types(doc)
     if doc.doc_type == "moa":
         extract_agreement(doc)
         doc.clauses = split_clauses(doc.pages)
     resolve_acronyms(doc, (doc.agreement or {}).get("agency"))
+    fix_types(doc)         # an acronym's full name decides its type too ("Freedom and Justice Party (FJP)")
     propagate_names(doc)
+    attach_nicknames(doc)
     link_entities(doc)
     doc.title = title(doc)
     if doc.doc_date is None:

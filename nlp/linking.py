@@ -26,10 +26,15 @@ DEFINED = re.compile(r"^\s*\(\s*(?:the\s+)?[\"“”']?\s*([A-Z][A-Za-z&.]{1,11}
 LEA = re.compile(r"(?:law\s+enforcement\s+agency|Law\s+Enforcement\s+Agency)[\"“”']?\s*\(\s*[\"“”']?(LEA)[\"“”']?\s*\)")
 
 
-@lru_cache(maxsize=1)
-def not_entities() -> dict[str, frozenset[str]]:
-    data = json.loads((PATTERNS / "not_entities.json").read_text())
+@lru_cache(maxsize=4)
+def pattern_sets(file_name: str) -> dict[str, frozenset[str]]:
+    """A word-list file of nlp/patterns/ as sets (keys starting with `_` are comments)."""
+    data = json.loads((PATTERNS / file_name).read_text())
     return {k: frozenset(v) for k, v in data.items() if not k.startswith("_")}
+
+
+def not_entities() -> dict[str, frozenset[str]]:
+    return pattern_sets("not_entities.json")
 
 
 def is_noise(m: Mention) -> bool:
@@ -53,6 +58,25 @@ def initialism(name: str) -> str | None:
             return None
         letters.append(word[0])
     return "".join(letters) if len(letters) >= 3 else None
+
+
+def acronym_fits(acronym: str, name: str) -> bool:
+    """Whether `acronym` can stand for `name`: its letters are, in order, initials of the name's
+    words ("JWCSO" for "Jim Wells County Sheriff's
+    Office", "BEGA" for "Board of Ethics and Government Accountability"); "(BEGA)" after the
+    person "Hughes, Traci" is her agency, not her acronym."""
+    initials = [w[0].upper() for w in re.split(r"[\s/.-]+", name.strip()) if w and w[0].isalpha()]
+    letters = [c for c in acronym.upper() if c.isalpha()]
+    if not letters:
+        return False
+    i = 0
+    for c in letters:
+        while i < len(initials) and initials[i] != c:
+            i += 1
+        if i == len(initials):
+            return False
+        i += 1
+    return True
 
 
 def _occurrences(text: str, pattern: str):
@@ -105,7 +129,8 @@ def resolve_acronyms(doc: Document, party: str | None = None) -> None:
         if m.type in ("AGENCY", "ORG"):
             after = pages.get(m.page, "")[m.end:m.end + 20]
             found = DEFINED.match(after)
-            if found and found.group(1) != m.text.strip() and len(found.group(1)) < len(m.canonical):
+            if found and found.group(1) != m.text.strip() and len(found.group(1)) < len(m.canonical) \
+                    and acronym_fits(found.group(1), m.canonical):
                 defined.setdefault(found.group(1), m.canonical)
     for m in doc.mentions:
         if m.type == "AGENCY" and (short := initialism(m.canonical)) and short not in defined \
@@ -194,3 +219,24 @@ def link_entities(doc: Document) -> None:
         if rows:
             m.attributes.update({"state": rows[0]["state"], "county": rows[0]["county"],
                                  "ice_list": [{k: r[k] for k in ("model", "signed", "status")} for r in rows]})
+
+
+def attach_nicknames(doc: Document) -> None:
+    """A lone first name that is a nickname of exactly one person the document names in full is
+    that person: "Kate" beside "Mitchell, Katherine", "Jack" signing under "From: Grimaldi, John J.".
+    """
+    from nlp.entity_types import same_given_name
+    people = {}
+    for m in doc.mentions:
+        parts = m.canonical.split()
+        if m.type == "PERSON" and len(parts) >= 2 and NAME_PART.fullmatch(parts[0]):
+            people.setdefault(m.canonical, parts[0])
+    for m in doc.mentions:
+        word = m.canonical.strip()
+        if m.type != "PERSON" or " " in word or not NAME_PART.fullmatch(word) or m.attributes.get("surname"):
+            continue
+        fits = {full for full, first in people.items() if same_given_name(word, first)}
+        firsts = {people[f] for f in fits}
+        if len(firsts) == 1 and len(fits) <= 2:     # "John J. Grimaldi" and "John Grimaldi" are one
+            m.canonical = max(sorted(fits), key=len)
+            m.attributes["alias_of"] = m.canonical

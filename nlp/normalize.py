@@ -34,13 +34,19 @@ AGENCY_FIXES = [
     (r"\bSO$", "Sheriff's Office"),
     (r"\bMarshal\s*'?s\s+Office\b", "Marshal's Office"),
 ]
-HONORIFICS = re.compile(
-    r"^(?:(?:Mr|Mrs|Ms|Dr|Hon|Sgt|Ssgt|SSGT|Lt|Capt|Cpl|Det|Insp|Asst|Dep|Supt|Col|Maj|Gen|Sen|Rep|Gov|Amb)\.?\s+|"
-    r"(?:Sheriff|Captain|Lieutenant|Sergeant|Chief|Deputy|Director|Acting Director|Marshal|City Marshal|"
-    r"Major|Colonel|Commander|Officer|Agent|Special Agent|Judge|Commissioner|Secretary|Undersheriff|"
-    r"Jailer|Warden|Superintendent|Interim Superintendent|Mayor|Governor|Senator|Representative|President|"
-    r"Chair|Chairman|Chairwoman|Chairperson|Ambassador|Attorney General|Assistant Chief|Deputy Chief|"
-    r"Field Office Director|Assistant Director|Executive Director|Administrator)\s+)+")
+COURTESY = r"(?:Mr|Mrs|Ms|Miss|Mx|Mme|Dr|Hon)\.?"     # not a title worth keeping, but it marks a surname
+TITLE = (r"(?:CM\s+|(?:Mr|Mrs|Ms|Mme|Dr|Hon|Sgt|Ssgt|SSGT|Lt|Capt|Cpl|Det|Insp|Asst|Dep|Supt|Col|Maj|Gen|Sen|Rep|Gov|Amb|Pres|Prof)\.?\s+|"
+         r"(?:Sheriff|Captain|Lieutenant|Sergeant|Chief|Deputy|Director|Acting Director|Marshal|City Marshal|"
+         r"Major|Colonel|Commander|Officer|Agent|Special Agent|Judge|Commissioner|Secretary|Undersheriff|"
+         r"Jailer|Warden|Superintendent|Interim Superintendent|Mayor|Governor|Senator|Representative|President|"
+         r"Vice President|Prime Minister|Foreign Minister|Minister|Deputy Secretary|Assistant Secretary|"
+         r"Under Secretary|Special Envoy|Envoy|Congressman|Congresswoman|Speaker|Professor|Reverend|"
+         r"Councilmember|Council Member|Councilman|Councilwoman|Chief Judge|Administrative Law Judge|"
+         r"General Counsel|Deputy General Counsel|Inspector General|Attorney General|Attorney|"
+         r"Chairman|Chairwoman|Chairperson|Chair|Ambassador|Assistant Chief|Deputy Chief|"
+         r"Field Office Director|Assistant Director|Executive Director|Administrator)\s+)")
+HONORIFICS = re.compile(rf"^{TITLE}+")
+TITLE_BEFORE = re.compile(rf"(?<![A-Za-z]){TITLE}+$")     # a title printed just before a name
 
 
 def clean(text: str) -> str:

@@ -94,11 +94,29 @@ def signatories(doc: Document, agency: str | None) -> list[dict]:
     for s in signers:
         if s.printed:
             _mark_person(doc, number, s)
-    return [{"role": "signatory", "name": s.name, "title": s.title,
+    return [{"role": "signatory", "name": s.name, "title": _party_title(s.title, s.party == "ICE"),
              "organization": ICE_NAME if s.party == "ICE" else agency,
              "signed_date": s.date, "page_number": number, "source": source}
             for source, found in (("text", signers), ("reread", _lost_signers(signers, page.signature_text)))
             for s in found]
+
+
+ICE_ONLY_TITLE = re.compile(r"Acting\s+Director|Field\s+Office\s+Director|Executive\s+Associate\s+Director|"
+                            r"Director\s+or\s+designee|Enforcement\s+and\s+Removal", re.I)
+AGENCY_TITLE = re.compile(r"\b(?:Sheriff|Chief\s+of\s+Police|Police\s+Chief|Attorney\s+General|Jailer|Warden|"
+                          r"Commissioner|Colonel|Superintendent|Secretary\s+of\s+(?!Homeland))", re.I)
+
+
+def _party_title(title: str | None, ice: bool) -> str | None:
+    """A title that belongs to the signer's party, else none: ICE's "Acting Director" is never the
+    agency's signer's title, nor "Sheriff" ICE's."""
+    if not title:
+        return title
+    if not ice and ICE_ONLY_TITLE.search(title) and not AGENCY_TITLE.search(title):
+        return None
+    if ice and AGENCY_TITLE.search(title) and not ICE_ONLY_TITLE.search(title):
+        return None
+    return title
 
 
 def _lost_signers(found: list, signature_text: str | None) -> list:

@@ -25,6 +25,7 @@ class AnnotateSummary:
     agreements: int = 0
     rechunked: int = 0                # documents whose passages changed
     embedded: int = 0
+    resolved: dict = field(default_factory=dict)   # readingroom.entity_resolution's summary
     errors: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -79,6 +80,8 @@ def reannotate(corpus: Corpus, doc_ids: Iterable[str] | None = None,
             pool.terminate()
             pool.join()
     corpus.drop_orphan_entities()
+    from readingroom.entity_resolution import resolve_entities
+    summary.resolved = resolve_entities(corpus)
     if embed:
         from index.sync import embed_chunks, encoder_for, open_index, sync
         if removed or added:        # changed passages (new text or new context) get new vectors

@@ -148,27 +148,6 @@ def entities(type_: Optional[str] = typer.Option(None, "--type", help="AGENCY, P
     emit(rows, fmt.value, ["type", "name", "mentions", "documents"])
 
 
-@app.command("entity")
-def show_entity(name: str = typer.Argument(..., help="A canonical name, or part of one."),
-                type_: Optional[str] = typer.Option(None, "--type", help="Only an entity of this type."),
-                fmt: Fmt = typer.Option(Fmt.table, "--format")):
-    """One entity: its documents with page citations, its aliases, what appears most with it."""
-    with open_corpus() as corpus:
-        found = corpus.entity(name, type_.upper() if type_ else None)
-    if not found:
-        fail(f"no entity named like {name!r}")
-    if fmt == Fmt.json:
-        emit_json(found)
-        return
-    console.print(f"[bold]{found['name']}[/bold] ({found['type']})  "
-                  f"{json.dumps(found['attributes']) if found['attributes'] else ''}", highlight=False)
-    console.print("aliases: " + "; ".join(f"{a['alias']} ({a['mentions']})" for a in found["aliases"][:10]),
-                  highlight=False)
-    emit([dict(d, pages=", ".join(map(str, d["pages"]))) for d in found["documents"]], fmt.value,
-         ["file_name", "pages", "mentions", "title"], title="documents")
-    emit(found["related"], fmt.value, ["type", "name", "shared_pages"], title="appears most with")
-
-
 @app.command()
 def agreements(model: Optional[str] = typer.Option(None, help="JEM, WSO or TFM."),
                state_: Optional[str] = typer.Option(None, "--state", help="State name (or its start)."),
@@ -186,9 +165,15 @@ def agreements(model: Optional[str] = typer.Option(None, help="JEM, WSO or TFM."
                                           for p in r["signatories"]),
                  points_of_contact="; ".join(f"{p['title'] + ' ' if p['title'] else ''}{p['name']}"
                                              for p in r["points_of_contact"]),
-                 sections=len(r["sections"]), facts=None) for r in rows]
-    emit(flat, fmt.value, ["agency", "state", "model", "signed_date", "revision_date", "signatories", "file_name"]
+                 sections=len(r["sections"]), facts=None,
+                 # never mixed with what the document says: ICE's date only where the document's is unreadable
+                 signed_date_ice_list=r["facts"].get("signed_date_ice_list"),
+                 doubtful_signed_dates="; ".join(r["facts"].get("doubtful_signed_dates", [])),
+                 signed=r["signed_date"] or (f"? (ICE list: {r['facts']['signed_date_ice_list']})"
+                                             if r["facts"].get("signed_date_ice_list") else None)) for r in rows]
+    emit(flat, fmt.value, ["agency", "state", "model", "signed", "revision_date", "signatories", "file_name"]
          if fmt == Fmt.table else ["document_id", "path", "agency", "state", "model", "signed_date",
+                                   "signed_date_ice_list", "doubtful_signed_dates",
                                    "effective_date", "revision_date", "signatories", "points_of_contact"])
 
 
@@ -243,12 +228,14 @@ def status(fmt: Fmt = typer.Option(Fmt.table, "--format")):
         err_console.print(Text.assemble(("warning:", "yellow"), " ", warning), soft_wrap=True, highlight=False)
 
 
-from readingroom.commands import check as _check, encoder as _encoder, reports as _reports, search as _search  # noqa: E402
+from readingroom.commands import (check as _check, encoder as _encoder, entity as _entity,  # noqa: E402
+                                  reports as _reports, search as _search)
 
 _search.register(app)
 _reports.register(app)
 _encoder.register(app)
 _check.register(app)
+_entity.register(app)
 
 if __name__ == "__main__":
     app()

@@ -202,6 +202,9 @@ def ingest(corpus: Corpus, paths: Iterable[str | Path], options: IngestOptions |
         embed_pending(force=True)
         if embed:   # chunks an earlier, interrupted run stored but did not embed
             summary.embedded += len(sync(corpus, vectors=vectors).missing)
+        if summary.documents:
+            from readingroom.entity_resolution import resolve_entities
+            resolve_entities(corpus)     # one entity per person and agency, and the user's decisions
     except KeyboardInterrupt:
         summary.interrupted = True
         pool.close()

@@ -311,3 +311,24 @@ def test_an_moa_whose_title_ocr_garbled_is_still_an_moa():
             "Task Force Model")
     assert classify(Document(id="x", path="x.pdf", file_name="x.pdf", media_type="application/pdf",
                              pages=[Page(1, text)])) == "moa"
+
+
+def test_implausible_signing_dates_are_doubtful_readings_not_the_date():
+    from datetime import date
+    from nlp.agreements import plausible_signing
+    today = date(2025, 8, 1)
+    # Revised 02/15/2025 template (Jim Wells County), ICE's list: signed 2025-03-25
+    assert plausible_signing("2025-03-25", "2025-02-15", ["2025-03-25"], today)
+    assert not plausible_signing("2052-03-25", "2025-02-15", ["2025-03-25"], today)     # in the future
+    assert not plausible_signing("2015-03-25", "2025-02-15", [], today)                 # before its template
+    assert not plausible_signing("2020-10-16", None, ["2025-04-01"], today)             # years from ICE's list
+    assert plausible_signing("2020-10-16", None, [], today)
+
+
+def test_a_signers_title_belongs_to_the_signers_party():
+    from nlp.signatories import _party_title
+    assert _party_title("Acting Director", ice=False) is None       # ICE's title, printed in the LEA's column
+    assert _party_title("Acting Director", ice=True) == "Acting Director"
+    assert _party_title("Sheriff", ice=True) is None
+    assert _party_title("Sheriff", ice=False) == "Sheriff"
+    assert _party_title("Attorney General", ice=False) == "Attorney General"

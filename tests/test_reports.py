@@ -209,6 +209,9 @@ def test_cli_writes_all_four_files(report_db, tmp_path):
             and r["status"] not in ("standard", "near-standard")} == {("wso/interpretation-services", "missing")}
     md = (out / "report.md").read_text()
     assert "wso/appendix/complaint-procedures" in md and "hours: 48 → 72" in md
+    # the summary line counts the clause keys (it once printed the dict's `keys` method)
+    for text in (md, (out / "report.html").read_text()):
+        assert f"{len(wso_keys)} clause keys" in text and "built-in method" not in text
     bad = CliRunner().invoke(app, ["--corpus", str(report_db), "report", "clauses", "--model", "XYZ",
                                    "--out", str(out)])
     assert bad.exit_code == 2

@@ -1,0 +1,188 @@
+"""Types that mean what they say, decided from the name and its context after NER.
+
+- AGENCY: any government or public body, at any level, in any country (a sheriff's office, DC's
+  Board of Ethics and Government Accountability, the State Department, a foreign ministry).
+- ORG: companies, parties, NGOs, international bodies, non-public hospitals and schools, media.
+- PERSON: a person's name, never a lone first name (that is only an alias of a full name the
+  document gives), a building, a subject-line fragment, a product or a business. Titles printed
+  before a name are kept as the person's `title`, never in the name.
+
+The word lists live in nlp/patterns/entity_types.json; first names come from gender-guesser's
+dictionary of given names, nicknames from the `nicknames` package.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from corpus.records import Document, Mention
+from nlp.linking import pattern_sets
+
+LAST_FIRST = re.compile(r"(?P<last>[A-Z][A-Za-z'’-]+), (?P<first>[A-Z][a-z][A-Za-z'’-]*)(?: [A-Z]\.?)?")
+WORD = re.compile(r"[A-Za-z][A-Za-z.'’&-]*")
+
+
+def lists() -> dict[str, frozenset[str]]:
+    return pattern_sets("entity_types.json")
+
+
+@lru_cache(maxsize=1)
+def _given_names():
+    import gender_guesser.detector
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+@lru_cache(maxsize=4096)
+def is_first_name(word: str) -> bool:
+    """A given name in gender-guesser's dictionary ("Traci", "LaTonya"; also "Dennis", "Clinton")."""
+    return len(word) > 1 and word.isalpha() and _given_names().get_gender(word) != "unknown"
+
+
+@lru_cache(maxsize=1)
+def _nicknamer():
+    from nicknames import NickNamer
+    return NickNamer()
+
+
+@lru_cache(maxsize=4096)
+def same_given_name(a: str, b: str) -> bool:
+    """"Kate" and "Katherine", "Jack" and "John", "Bill" and "William": one is a nickname of the
+    other (or they share a formal name)."""
+    a, b = a.lower(), b.lower()
+    if a == b:
+        return True
+    nn = _nicknamer()
+    forms_a = {a} | nn.canonicals_of(a)
+    forms_b = {b} | nn.canonicals_of(b)
+    return b in forms_a or a in forms_b or bool(forms_a & forms_b - {a, b})
+
+
+STRONG_ORG = {"Inc", "Inc.", "LLC", "L.L.C.", "Ltd", "Ltd.", "Corp", "Corp.", "Corporation", "Company", "LLP", "PLC",
+              "Party", "party", "Brotherhood", "Foundation"}
+
+
+def body_type(name: str) -> str | None:
+    """AGENCY or ORG for the name of a body, when its name says which; None when it does not."""
+    known = lists()
+    name = name.strip()
+    bare = re.sub(r"^(?:the|The)\s+", "", name)
+    for n in (name, bare):
+        if n in known["ORG"]:
+            return "ORG"
+        if n in known["AGENCY"]:
+            return "AGENCY"
+    words = set(WORD.findall(name))
+    if words & STRONG_ORG:               # "Wackenhut Services, Inc", "Freedom and Justice Party"
+        return "ORG"
+    if words & known["AGENCY_WORDS"]:    # "Boca Raton Police Services Department"
+        return "AGENCY"
+    if words & known["ORG_WORDS"]:
+        return "ORG"
+    return None
+
+
+def person_problem(name: str, header: bool = False) -> str | None:
+    """Why a PERSON name is no person's name: 'facility', 'business' or 'not a name'; None if fine.
+    A name from an email header ("Sampson, Erie") is not doubted for holding an everyday word."""
+    known = lists()
+    words = name.replace(",", " ").split()
+    if not words or words[0] in ("The", "A", "An", "THE"):
+        return "not a name"
+    if len(words) > 1 and words[-1] in known["FACILITY_WORDS"]:
+        return "facility"
+    if any(w.rstrip(".") in known["BUSINESS_WORDS"] for w in words[1:]) or (
+            len(words) > 1 and re.search(r"[a-z]s$", words[0]) and not is_first_name(words[0])
+            and words[-1] in known["BUSINESS_WORDS"]):
+        return "business"
+    if any(w.strip(".") in known["NOT_NAME_WORDS"] for w in words[1:]) or words[0] in known["BUSINESS_WORDS"]:
+        return "not a name"
+    if not header and len(words) > 1 and not is_first_name(words[0]) and any(
+            _common(w) and not is_first_name(w) for w in words):
+        return "not a name"              # "Lung Cancer", "Web Maintenance Editor", "Resilient DC"
+    return None
+
+
+def _common(word: str) -> bool:
+    """An everyday English word ("cancer", "editor"), or a short acronym ("DC")."""
+    from wordfreq import zipf_frequency
+    return (word.isupper() and len(word) <= 3) or zipf_frequency(word.lower(), "en") >= 3.5
+
+
+GENERIC = {"Board", "Council", "Office", "Department", "Committee", "Commission", "Agency", "Bureau", "Government",
+           "Administration", "Court", "Ministry", "Embassy", "Division", "Unit", "Section", "Branch", "Field Office",
+           "Contract Detention Facility", "Regional Jail", "Detention Center", "County Jail", "Government Ethics"}
+# the State Department's release stamp around its name: "UNCLASSIFIED U.S. Department of State Case No"
+STAMP_AROUND = re.compile(r"^(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|RELEASE IN (?:FULL|PART))\s+|\s+Case\s+No\.?$|"
+                          r"^(?:Attorney\s+)?General['’]s\s+")      # "(Attorney) General's Public Access Counselor"
+BODY_NOT_WORDS = {"Draft", "DRAFT", "Quorum", "Subject", "Resolution", "Declaration", "Notice", "Agenda", "Minutes",
+                  "Payment", "Request", "Presentation", "PowerPoint", "Hearing", "Report", "Memo", "Period", "Room",
+                  "Subscription", "Wondercamp"}
+SHORT_NAMES = {"Council", "Board", "Commission"}      # what a document calls its council, board, commission
+TITLE_OF = re.compile(r"^(?:(?:Acting|Deputy|Assistant|Vice|Executive)\s+)?(?:Chair(?:man|woman|person)?|Director|"
+                      r"Secretary|Head|Members?|President|Commissioner|General Counsel|Staff)(?:\s+of\s+(?:the\s+)?|,\s+)")
+
+
+def body_problem(name: str) -> bool:
+    """A body's name cut short or run into other text: "Board of", "Katherine (Council", a
+    generic word alone ("Board")."""
+    name = name.strip()
+    words = set(name.split())
+    return (name[:1].islower() or "(" in name or ":" in name or " - " in name or bool(words & BODY_NOT_WORDS)
+            or bool(re.search(r"\s\d+$", name)) or ")" in name
+            or bool(re.search(r"\b(?:of|the|and|for|on|in|at|to|Of|The|And|For)$", name)))
+
+
+def _header_person(text: str) -> str | None:
+    """"Sampson, Erie" (an email header's Last, First) -> "Erie Sampson"."""
+    m = LAST_FIRST.fullmatch(text.strip())
+    if m and is_first_name(m.group("first")) and body_type(text) is None:
+        return f"{m.group('first')} {m.group('last')}"
+    return None
+
+
+def fix_types(doc: Document) -> None:
+    """Retype or drop the mentions whose type the name or its context contradicts."""
+    keep: list[Mention] = []
+    generic: list[Mention] = []
+    for m in doc.mentions:
+        if m.type in ("AGENCY", "ORG"):
+            m.canonical = STAMP_AROUND.sub("", m.canonical).strip() or m.canonical
+            if (title := TITLE_OF.match(m.canonical)):      # "Chair of the Board of ..." names the board
+                m.canonical = m.canonical[title.end():]
+        if m.type in ("AGENCY", "ORG") and re.sub(r"^(?:the|The)\s+", "", m.canonical.strip()).title() in GENERIC:
+            generic.append(m)
+            continue
+        if m.type in ("AGENCY", "ORG"):
+            if body_problem(m.canonical):
+                continue
+            if not m.attributes.get("acronym") and (person := _header_person(m.text)):
+                m.type, m.canonical = "PERSON", person
+            elif not m.attributes.get("acronym") and " " not in m.text.strip() \
+                    and is_first_name(m.text.strip()) and body_type(m.text) is None and not m.text.isupper():
+                m.type = "PERSON"            # "Traci", "Alana": a first name, never a body
+            elif (found := body_type(m.canonical) or body_type(m.text)):
+                m.type = found
+        elif m.type == "PERSON":
+            problem = person_problem(m.canonical, header="," in m.text or "email" in m.attributes
+                                     or "agency" in m.attributes)
+            if problem == "business":
+                m.type = "ORG"
+            elif problem:
+                continue
+            elif (found := body_type(m.canonical)) and m.canonical in lists()[found]:
+                m.type = found               # "White House", "Hamas" read as people
+        keep.append(m)
+    doc.mentions = sorted(keep + _named_bodies(generic, keep), key=lambda m: (m.page, m.start))
+
+
+def _named_bodies(generic: list[Mention], named: list[Mention]) -> list[Mention]:
+    """"the Council" is the one council the document names in full ("Council of the District of
+    Columbia"); with none or several, it is no entity."""
+    out = []
+    for m in generic:
+        word = re.sub(r"^(?:the|The)\s+", "", m.canonical.strip()).title()
+        bodies = {n.canonical for n in named if n.type == "AGENCY" and word in n.canonical.split()}
+        if word in SHORT_NAMES and (len(bodies) == 1 or (word == "Council" and not bodies)):
+            m.type, m.canonical = "AGENCY", bodies.pop() if bodies else word    # the corpus may know which council
+            out.append(m)
+    return out

@@ -1,0 +1,147 @@
+"""One entity per person and agency across the corpus, and the user's decisions, which outlast a
+new `annotate`. Names are those of the FOIA emails (Traci L. Hughes of BEGA, ...)."""
+from __future__ import annotations
+
+import json
+
+from corpus.records import Chunk, Document, Mention, Page
+from corpus.store import Corpus
+from nlp.resolve import plan_merges
+from readingroom import entity_decisions
+from readingroom.entity_resolution import resolve_entities
+
+
+def row(id_, name, mentions=1, type_="PERSON", docs=("d1",), **attributes):
+    return {"id": id_, "type": type_, "name": name, "mentions": mentions, "documents": len(docs),
+            "docs": set(docs), "attributes": attributes}
+
+
+def merged(rows):
+    planned, dropped = plan_merges(rows)
+    names = {r["id"]: r["name"] for r in rows}
+    return {(names[k], names[o]) for k, o, _ in planned}, {names[i] for i in dropped}
+
+
+def test_middle_initials_emails_nicknames_and_surnames_merge():
+    pairs, dropped = merged([
+        row(1, "Traci L. Hughes", 40, docs=("a",)), row(2, "Traci Hughes", 9, docs=("b",)),
+        row(3, "Katherine Mitchell", 30, docs=("c",), emails=["kmitchell@dccouncil.us"]),
+        row(4, "Kate Mitchell", 5, docs=("d",), emails=["kmitchell@dccouncil.us"]),
+        row(5, "Barack Obama", 20, docs=("e",)), row(6, "Obama", 12, docs=("f",)),
+        row(7, "Traci", 268, docs=("g",)),
+        row(8, "Darrin P. Sobin", 10, docs=("h",)), row(9, "Sobin, Darrin", 3, docs=("i",)),
+    ])
+    assert ("Traci L. Hughes", "Traci Hughes") in pairs
+    assert ("Katherine Mitchell", "Kate Mitchell") in pairs
+    assert ("Barack Obama", "Obama") in pairs
+    assert dropped == {"Traci"}          # a lone first name is no one's entity
+
+
+def test_two_middle_initials_or_a_nickname_without_evidence_stay_apart():
+    pairs, _ = merged([row(1, "John A. Smith", docs=("a",)), row(2, "John B. Smith", docs=("b",)),
+                       row(3, "John Smith", docs=("c",)),
+                       row(4, "Kate Jones", docs=("d",)), row(5, "Katherine Jones", docs=("e",))])
+    assert not pairs
+
+
+def test_an_acronym_defined_anywhere_is_that_agency():
+    pairs, _ = merged([row(1, "Board of Ethics and Government Accountability", 112, "AGENCY", acronyms=["BEGA"]),
+                       row(2, "DC Board of Ethics and Government Accountability", 8, "AGENCY", acronyms=["BEGA"]),
+                       row(3, "BEGA", 1859, "AGENCY"),
+                       row(4, "Office of Administrative Hearings One Judiciary Square", 25, "AGENCY"),
+                       row(5, "Office of Administrative Hearings", 574, "AGENCY")])
+    assert ("Board of Ethics and Government Accountability", "BEGA") in pairs
+    assert ("Board of Ethics and Government Accountability", "DC Board of Ethics and Government Accountability") in pairs
+    assert ("Office of Administrative Hearings", "Office of Administrative Hearings One Judiciary Square") in pairs
+
+
+def test_agency_names_that_differ_by_place_plural_or_word_order_are_one():
+    pairs, _ = merged([row(1, "Commission on Selection and Tenure of Administrative Law Judges", 40, "AGENCY"),
+                       row(2, "D.C. Commission on Selection and Tenure of Administrative Law Judges", 19, "AGENCY"),
+                       row(3, "Bureau of Organized Crime", 13, "AGENCY"), row(4, "Bureau of Organized Crimes", 5, "AGENCY"),
+                       row(5, "Office of Open Government", 62, "AGENCY", docs=("a",)),
+                       row(6, "Open Government Office", 15, "AGENCY", docs=("a",)),
+                       row(7, "Ethics Board", 94, "AGENCY", docs=("b",)),
+                       row(8, "Board of Ethics and Government Accountability", 900, "AGENCY", docs=("b",)),
+                       row(9, "Board of Elections", 9, "AGENCY", docs=("b",))])
+    assert {("Commission on Selection and Tenure of Administrative Law Judges",
+             "D.C. Commission on Selection and Tenure of Administrative Law Judges"),
+            ("Bureau of Organized Crime", "Bureau of Organized Crimes"),
+            ("Office of Open Government", "Open Government Office"),
+            ("Board of Ethics and Government Accountability", "Ethics Board")} <= pairs
+    assert not [p for p in pairs if "Board of Elections" in p]
+
+
+def _doc(doc_id, names):
+    text = "; ".join(n for _, n, _ in names)
+    doc = Document(id=doc_id, path=f"{doc_id}.txt", file_name=f"{doc_id}.txt", media_type="text/plain",
+                   pages=[Page(1, text)], chunks=[Chunk(1, 1, 0, len(text), text)])
+    at = 0
+    for type_, surface, canonical in names:
+        doc.mentions.append(Mention(type_, surface, canonical, None, 1, at, at + len(surface), 0))
+        at += len(surface) + 2
+    return doc
+
+
+def test_decisions_are_kept_by_name_and_replayed_after_annotate(tmp_path):
+    with Corpus(tmp_path / "c.db") as corpus:
+        first = _doc("d1", [("PERSON", "Hughes, Traci", "Traci Hughes"), ("PERSON", "Traci L. Hughes", "Traci L. Hughes"),
+                            ("AGENCY", "BEGA", "BEGA"), ("PERSON", "Ms. Hughes", "Hughes"),
+                            ("PERSON", "Bill Draft", "Bill Draft")])
+        corpus.add_document(first)
+        summary = resolve_entities(corpus)
+        assert summary["merged"] >= 2
+        found = entity_decisions.describe(corpus, "Traci L. Hughes")
+        assert {m["alias"] for m in found["merged"]} >= {"Traci Hughes", "Hughes"}
+        assert all(m["reason"] for m in found["merged"])
+        traci = found["id"]
+        new_id = entity_decisions.split(corpus, traci, "Ms. Hughes")
+        retyped = entity_decisions.retype(corpus, entity_decisions.find(corpus, "Bill Draft")["id"], "LAW")
+        assert retyped["type"] == "LAW"
+        renamed = entity_decisions.rename(corpus, traci, "Traci Hughes")
+        assert renamed["name"] == "Traci Hughes"
+        assert [d["action"] for d in entity_decisions.decisions(corpus)] == ["split", "retype", "rename"]
+        assert new_id != traci
+        # annotate writes the document's entities afresh; the decisions come back
+        corpus.replace_annotations(_doc("d1", [(m.type, m.text, m.canonical) for m in first.mentions]))
+        corpus.drop_orphan_entities()
+        resolve_entities(corpus)
+        people = {r["name"]: r for r in corpus.entity_counts("PERSON")}
+        assert "Traci Hughes" in people and "Traci L. Hughes" not in people
+        assert people["Traci Hughes"]["mentions"] == 2          # "Ms. Hughes" stays apart
+        assert "Ms. Hughes" in people
+        assert [r["name"] for r in corpus.entity_counts("LAW")] == ["Bill Draft"]
+        keep, other = people["Traci Hughes"]["id"], people["Ms. Hughes"]["id"]
+        result = entity_decisions.merge(corpus, keep, other)
+        assert result["name"] == "Traci Hughes"
+        assert json.dumps(entity_decisions.decisions(corpus))         # plain data for the web app
+
+
+def test_entity_commands_show_merge_split_rename_retype_and_list_decisions(tmp_path):
+    from typer.testing import CliRunner
+    from readingroom.cli import app
+    path = tmp_path / "c.db"
+    with Corpus(path) as corpus:
+        corpus.add_document(_doc("d1", [("PERSON", "Darrin P. Sobin", "Darrin P. Sobin"),
+                                        ("PERSON", "Sobin, Darrin", "Darrin Sobin"),
+                                        ("PERSON", "Johnnie I. Barton", "Johnnie I. Barton"),
+                                        ("ORG", "OAH", "OAH")]))
+        resolve_entities(corpus)
+
+    def rr(*args):
+        result = CliRunner().invoke(app, ["--corpus", str(path), *args])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    shown = json.loads(rr("entity", "Darrin P. Sobin", "--format", "json"))     # `entity NAME` as before
+    assert shown["merged"][0]["alias"] == "Darrin Sobin" and "middle initial" in shown["merged"][0]["reason"]
+    assert "merged: Darrin Sobin" in " ".join(rr("entity", "Sobin").split())
+    assert json.loads(rr("entity", "retype", "OAH", "AGENCY", "--format", "json"))["type"] == "AGENCY"
+    assert json.loads(rr("entity", "merge", "Darrin P. Sobin", "Johnnie I. Barton", "--format", "json"))["id"] == shown["id"]
+    split = json.loads(rr("entity", "split", "Darrin P. Sobin", "Johnnie I. Barton", "--format", "json"))
+    assert split["name"] == "Johnnie I. Barton"
+    assert json.loads(rr("entity", "rename", "Darrin P. Sobin", "Darrin Sobin", "--format", "json"))["name"] == "Darrin Sobin"
+    decisions = json.loads(rr("entity", "decisions", "--format", "json"))
+    assert [d["action"] for d in decisions] == ["retype", "merge", "split", "rename"]
+    failed = CliRunner().invoke(app, ["--corpus", str(path), "entity", "merge", "Nobody Here", "OAH"])
+    assert failed.exit_code == 2 and "no entity named 'Nobody Here'" in failed.output
