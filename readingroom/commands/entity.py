@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 from typer.core import TyperGroup
 
-from readingroom.cli_common import Fmt, fail, open_corpus
+from readingroom.cli_common import Fmt, fail, open_corpus, open_for_writing
 from readingroom.output import console, emit, emit_json
 
 
@@ -89,7 +89,7 @@ def merge_cmd(keep: str = typer.Argument(..., help="The entity to keep (name or 
               type_: Optional[str] = TYPE_OPTION, fmt: Fmt = typer.Option(Fmt.table, "--format")):
     """Two entities are one: OTHER's mentions and names become KEEP's, from now on."""
     from readingroom.entity_decisions import merge
-    with open_corpus() as corpus:
+    with open_for_writing("entity merge") as corpus:
         a, b = _pick(corpus, keep, type_), _pick(corpus, other, type_)
         result = _decide(merge, corpus, a["id"], b["id"])
     _done(result, fmt, f"merged {b['name']} ({b['type']}) into {result['name']} ({result['type']}, id {result['id']})")
@@ -101,7 +101,7 @@ def split_cmd(name: str = typer.Argument(..., help="The entity (name or id)."),
               type_: Optional[str] = TYPE_OPTION, fmt: Fmt = typer.Option(Fmt.table, "--format")):
     """The mentions printed as ALIAS are another entity: split them off, from now on."""
     from readingroom.entity_decisions import split
-    with open_corpus() as corpus:
+    with open_for_writing("entity split") as corpus:
         entity = _pick(corpus, name, type_)
         new_id = _decide(split, corpus, entity["id"], alias)
     _done({"id": new_id, "type": entity["type"], "name": " ".join(alias.split()), "split_from": entity["id"]}, fmt,
@@ -114,7 +114,7 @@ def rename_cmd(name: str = typer.Argument(..., help="The entity (name or id)."),
                type_: Optional[str] = TYPE_OPTION, fmt: Fmt = typer.Option(Fmt.table, "--format")):
     """Give an entity another canonical name, from now on (the old name stays an alias)."""
     from readingroom.entity_decisions import rename
-    with open_corpus() as corpus:
+    with open_for_writing("entity rename") as corpus:
         entity = _pick(corpus, name, type_)
         result = _decide(rename, corpus, entity["id"], new_name)
     _done(result, fmt, f"renamed {entity['name']} to {result['name']} (id {result['id']})")
@@ -126,7 +126,7 @@ def retype_cmd(name: str = typer.Argument(..., help="The entity (name or id)."),
                type_: Optional[str] = TYPE_OPTION, fmt: Fmt = typer.Option(Fmt.table, "--format")):
     """Give an entity another type, from now on."""
     from readingroom.entity_decisions import retype
-    with open_corpus() as corpus:
+    with open_for_writing("entity retype") as corpus:
         entity = _pick(corpus, name, type_)
         result = _decide(retype, corpus, entity["id"], new_type)
     _done(result, fmt, f"{entity['name']} is now {result['type']} (id {result['id']})")
