@@ -36,6 +36,8 @@ demo: $(STAMP)
 	$(RR) --corpus $(DEMO) search "who signed for ICE" --mode semantic --limit 3
 	$(RR) --corpus $(DEMO) entities --type AGENCY --limit 10
 	$(RR) --corpus $(DEMO) report clauses --out demo-corpus/report
+	@echo
+	@echo "Read it in the browser:  $(RR) --corpus $(DEMO) serve    (then open http://localhost:8000/)"
 
 test: $(STAMP)
 	$(PY) -m pytest -q

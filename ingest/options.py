@@ -16,3 +16,4 @@ class IngestOptions:
     max_archive_members: int = 10_000
     max_archive_bytes: int = 4 * 1024**3   # total uncompressed size of one archive
     max_depth: int = 5                     # archives in archives in ...
+    keep_originals: bool = True            # keep each file beside the corpus (corpus.originals)

@@ -39,6 +39,9 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files and folders (sear
            dpi: int = typer.Option(300, help="Resolution pages are rendered at for OCR."),
            password: Optional[str] = typer.Option(None, help="Password for encrypted PDFs."),
            workers: int = typer.Option(os.cpu_count() or 1, help="Worker processes for loading, OCR and NLP."),
+           keep_originals: bool = typer.Option(True, "--keep-originals/--no-keep-originals",
+                                               help="Keep each file beside the corpus (NAME.originals/, by "
+                                                    "SHA-256; a hard link where possible) so its pages can be shown."),
            fmt: Fmt = typer.Option(Fmt.table, "--format", help="Summary as a table or JSON.")):
     """Ingest files and folders: text (OCR where needed), entities, chunks, vectors."""
     from ingest.options import IngestOptions
@@ -46,7 +49,8 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files and folders (sear
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         fail(f"no such file or folder: {', '.join(missing)}")
-    options = IngestOptions(ocr=ocr.value, ocr_lang=ocr_lang, dpi=dpi, password=password, workers=workers)
+    options = IngestOptions(ocr=ocr.value, ocr_lang=ocr_lang, dpi=dpi, password=password, workers=workers,
+                            keep_originals=keep_originals)
     with open_corpus(must_exist=False) as corpus, Progress(
             TextColumn("[bold]ingest[/bold]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
             TimeElapsedColumn(), console=output.errors, disable=not output.errors.is_terminal) as progress:
@@ -149,13 +153,8 @@ def agreements(model: Optional[str] = typer.Option(None, help="JEM, WSO or TFM."
     if fmt == Fmt.json:
         emit_json(rows)
         return
-    # a name read only by the ink-free second reading of a scanned signature page is marked
-    flat = [dict(r, signatories="; ".join(f"{p['name']} ({p['title'] or '?'}, {p['organization'] or '?'}"
-                                          f"{', ' + p['signed_date'] if p['signed_date'] else ''})"
-                                          f"{' [re-read]' if p.get('source') == 'reread' else ''}"
-                                          for p in r["signatories"]),
-                 points_of_contact="; ".join(f"{p['title'] + ' ' if p['title'] else ''}{p['name']}"
-                                             for p in r["points_of_contact"]),
+    flat = [dict(r, signatories=output.signatory_list(r["signatories"]),
+                 points_of_contact=output.contact_list(r["points_of_contact"]),
                  sections=len(r["sections"]), facts=None) for r in rows]
     emit(flat, fmt.value, ["agency", "state", "model", "signed_date", "revision_date", "signatories", "file_name"]
          if fmt == Fmt.table else ["document_id", "path", "agency", "state", "model", "signed_date",
@@ -203,10 +202,12 @@ def status(fmt: Fmt = typer.Option(Fmt.table, "--format")):
         emit([{"what": k, "count": v} for k, v in counts.items()], "table", ["what", "count"])
 
 
-from readingroom.commands import reports as _reports, search as _search  # noqa: E402
+from readingroom.commands import marks as _marks, reports as _reports, search as _search, serve as _serve  # noqa: E402
 
 _search.register(app)
 _reports.register(app)
+_serve.register(app)
+_marks.register(app)
 
 if __name__ == "__main__":
     app()
