@@ -17,6 +17,7 @@ FL_DOC = SAMPLE / "moa" / "FLORIDA__287gJEM_FL_DOC_FL_08-21-2020.pdf"      # JEM
 KALVEN = SAMPLE / "foia-scans" / "Kalven_16-1105_Responsive_Letter.pdf"   # image-only scan
 EMAIL_WITH_PDF = SAMPLE / "emails" / "Bob_s_CCC_Letter_.msg.eml"
 EMAIL_PLAIN = SAMPLE / "emails" / "Re__Quorum_Legislation.msg.eml"
+CRENSHAW = SAMPLE / "moa" / "ALABAMA__CrenshawCoAL_WSO_MOA_04.16.2025.pdf"
 JIM_WELLS_ID = "121d8621523d7e19a6805e535c8ac5a6d2807f4b4219f727abc1f41d359617e2"
 HOSTILE_NAME = '<img src=x onerror=alert(1)>.txt'
 HOSTILE_TEXT = '<script>alert("pwned")</script> The LEA shall serve warrants of removal <b>bold</b>.'
@@ -65,14 +66,15 @@ def copy_corpus(source: Path, folder: Path, name: str = "web") -> Path:
 
 @pytest.fixture(scope="session")
 def web_corpus(ingested, tmp_path_factory) -> Path:
-    """The sample corpus, copied, plus one text file whose name and text are HTML (for the
-    reading room's tests, which write tags and notes to it)."""
+    """The sample corpus, copied, plus a second WSO agreement, a text file whose name and text
+    are HTML and a redacted letter (for the reading room's tests, which write tags and notes)."""
     from corpus.store import Corpus
     from ingest.options import IngestOptions
     from readingroom.ingesting import ingest
     path = copy_corpus(ingested[0], tmp_path_factory.mktemp("web"))
     folder = tmp_path_factory.mktemp("hostile")
     (folder / HOSTILE_NAME).write_text(HOSTILE_TEXT)
+    shutil.copy(CRENSHAW, folder / CRENSHAW.name)      # a second WSO agreement: clause variants
     redacted_pdf(folder / "redacted_letter.pdf")
     with Corpus(path) as corpus:
         ingest(corpus, [folder], IngestOptions(workers=1))
