@@ -188,3 +188,28 @@ def test_redactions_are_marked_and_faceted(client):
     assert any(f["label"] == "(b)(6)" for f in facets["exemption"])
     only = client.get("/api/search", params={"q": "withheld", "mode": "keyword", "redacted": "yes"}).json()
     assert {h["doc_id"] for h in only} == {letter}
+
+
+def test_tags_and_notes_on_the_command_line(web_corpus):
+    import csv
+    import io
+    import json
+
+    from typer.testing import CliRunner
+
+    from corpus import marks
+    from corpus.store import Corpus
+    from readingroom.cli import app
+    with Corpus(web_corpus) as corpus:
+        marks.add_tag(corpus, JIM_WELLS_ID, "Legal-Review ")
+        marks.add_note(corpus, JIM_WELLS_ID, 9, "signature, check the date")
+    runner = CliRunner()
+    tags = json.loads(runner.invoke(app, ["--corpus", str(web_corpus), "tags", "--tag", "legal-review",
+                                          "--format", "json"]).output)
+    assert [(t["document_id"], t["tag"]) for t in tags] == [(JIM_WELLS_ID, "legal-review")]
+    out = runner.invoke(app, ["--corpus", str(web_corpus), "notes", "--doc", JIM_WELLS_ID[:12], "--page", "9",
+                              "--format", "csv"]).output
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and rows[-1]["text"] == "signature, check the date" and rows[-1]["page_number"] == "9"
+    bad = runner.invoke(app, ["--corpus", str(web_corpus), "tags", "--tag", "<b>"])
+    assert bad.exit_code == 2

@@ -55,13 +55,19 @@ async def _error(request: Request, exc: HTTPException):
     return PlainTextResponse(f"{exc.status_code}: {exc.detail}", status_code=exc.status_code)
 
 
-def serve(corpus_path: str | Path, host: str = "127.0.0.1", port: int = 8000, token: str | None = None) -> None:
-    """Serve the reading room. Off localhost an access token is required (and every request
-    without it gets 401); on localhost the Host header must name this machine (DNS rebinding)."""
-    import uvicorn
+def access(host: str, token: str | None) -> tuple[str | None, tuple[str, ...] | None]:
+    """(the token, the Host names answered) for serving on `host`. Off localhost an access token is
+    required (every request without it gets 401); on localhost the Host header must name this
+    machine (so that a web page cannot reach the server by DNS rebinding)."""
     token = token or os.environ.get("READINGROOM_TOKEN") or None
     if needs_token(host) and not token:
         raise ServeError(f"--host {host} serves other machines: give --token T (or set READINGROOM_TOKEN)")
-    allowed = None if needs_token(host) else LOCAL_HOSTS
+    return token, None if needs_token(host) else LOCAL_HOSTS
+
+
+def serve(corpus_path: str | Path, host: str = "127.0.0.1", port: int = 8000, token: str | None = None) -> None:
+    """Serve the reading room under uvicorn (see `access` for who may read it)."""
+    import uvicorn
+    token, allowed = access(host, token)
     app = create_app(corpus_path, token, allowed, warm=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)

@@ -1,7 +1,6 @@
 """`readingroom serve`: the reading room in a browser (the `web` package)."""
 from __future__ import annotations
 
-import os
 from typing import Optional
 
 import typer
@@ -20,16 +19,17 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on. Anyt
                                               help="Access token every request must carry (required off localhost).")):
     """Serve the corpus as a reading room in the browser: search, page images with hits outlined,
     entities, agreements, clause variation, tags and notes."""
-    from web.app import ServeError, create_app, serve as run
+    from web.app import ServeError, access, create_app, serve as run
     path = state["corpus"]
-    try:
-        create_app(path, token)      # fail here, with one line, before the server starts
+    try:        # fail here, with one line, before the server starts
+        token = access(host, token)[0]
+        create_app(path, token)
     except ServeError as err:
         fail(str(err))
     shown = "localhost" if host == "127.0.0.1" else host
     console.print(f"reading room for {path} at http://{shown}:{port}/" + (f"?token={token}" if token else "")
                   + "  (Ctrl-C to stop)", highlight=False)
     try:
-        run(path, host, port, token or os.environ.get("READINGROOM_TOKEN"))
+        run(path, host, port, token)
     except ServeError as err:
         fail(str(err))
