@@ -20,7 +20,7 @@ EMAIL_PLAIN = SAMPLE / "emails" / "Re__Quorum_Legislation.msg.eml"
 CRENSHAW = SAMPLE / "moa" / "ALABAMA__CrenshawCoAL_WSO_MOA_04.16.2025.pdf"
 JIM_WELLS_ID = "121d8621523d7e19a6805e535c8ac5a6d2807f4b4219f727abc1f41d359617e2"
 HOSTILE_NAME = '<img src=x onerror=alert(1)>.txt'
-HOSTILE_TEXT = '<script>alert("pwned")</script> The LEA shall serve warrants of removal <b>bold</b>.'
+HOSTILE_TEXT = '<script>alert("pwned")</script> A released page that tries to run a script. <b>bold</b>.'
 
 
 @pytest.fixture(scope="session")
