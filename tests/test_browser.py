@@ -208,6 +208,8 @@ def test_the_clause_matrix_renders_and_a_cell_opens_its_redline(server, page):
     page.goto(f"{server.url}/clauses")
     cells = page.locator("table.matrix td.cell")
     assert cells.count() > 50
+    page.locator("#matrix-wso").scroll_into_view_if_needed()     # the model with variants
+    page.evaluate("() => window.scrollBy(0, document.getElementById('matrix-wso').getBoundingClientRect().top - 10)")
     shot(page, "clauses")
     cell = page.locator('table.matrix td.cell[data-status="variant"]:has(a)').first
     key = cell.get_attribute("data-key")

@@ -50,3 +50,22 @@ def test_a_request_never_names_a_path(tmp_path):
     for bad in ("../../etc/passwd", "a" * 63, "A" * 64, "/" + "a" * 63):
         with pytest.raises(ValueError):
             kept_path(tmp_path / "c.db", bad)
+
+
+def test_tags_and_notes_outlive_annotate_and_a_remove_and_ingest_again(tmp_path):
+    from corpus import marks
+    from corpus.records import Document, Page
+    from corpus.store import Corpus
+    doc = Document(id="ab" * 32, path="x.txt", file_name="x.txt", media_type="text/plain",
+                   pages=[Page(1, "The LEA shall serve warrants.")])
+    with Corpus(tmp_path / "c.db") as corpus:
+        corpus.add_document(doc)
+        marks.add_tag(corpus, doc.id, "follow-up")
+        marks.add_note(corpus, doc.id, 1, "check this")
+        corpus.replace_annotations(corpus.stored_document(doc.id))          # what annotate does
+        corpus.remove_document(doc.id)
+        assert [t["path"] for t in marks.tags(corpus)] == [None]           # kept, waiting for the file
+        corpus.add_document(Document(id=doc.id, path="y/x.txt", file_name="x.txt", media_type="text/plain",
+                                     pages=[Page(1, "The LEA shall serve warrants.")]))
+        assert [(t["tag"], t["path"]) for t in marks.tags(corpus)] == [("follow-up", "y/x.txt")]
+        assert [(n["page_number"], n["text"]) for n in marks.notes(corpus, doc.id)] == [(1, "check this")]
