@@ -14,8 +14,8 @@ export OMP_THREAD_LIMIT := 1
 
 setup: $(STAMP)
 
-# Tesseract for OCR; catdoc for Word 97 .doc, .xls and .ppt; Chromium only for the test that
-# renders the HTML report in a real browser.
+# Tesseract for OCR; catdoc for Word 97 .doc, .xls and .ppt; Chromium only for the tests that
+# render the HTML report and drive the reading room (Playwright uses this chromium; it downloads none).
 system:
 	@command -v tesseract >/dev/null && command -v catdoc >/dev/null && command -v chromium >/dev/null || { \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq tesseract-ocr catdoc chromium; }
@@ -37,6 +37,8 @@ demo: $(STAMP)
 	$(RR) --corpus $(DEMO) search "who signed for ICE" --mode semantic --limit 3
 	$(RR) --corpus $(DEMO) entities --type AGENCY --limit 10
 	$(RR) --corpus $(DEMO) report clauses --out demo-corpus/report
+	@echo
+	@echo "Read it in the browser:  $(RR) --corpus $(DEMO) serve    (then open http://localhost:8000/)"
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -18,6 +18,7 @@ class Page:
     quality: float | None = None     # 0..1, share of words that look like real words
     redacted_fraction: float | None = None
     signature_text: str | None = None  # a scanned signature block read again without ink (ingest.signatures)
+    word_boxes: dict | None = None   # OCR'd page: {"words": "w1\nw2...", "boxes": "[x0,y0,x1,y1,...]"} (ingest.ocr)
 
 
 @dataclass

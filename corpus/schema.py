@@ -137,6 +137,33 @@ CREATE TABLE IF NOT EXISTS clauses (
 );
 CREATE INDEX IF NOT EXISTS clauses_document ON clauses(document_id);
 
+-- word boxes of an OCR'd page (to outline a hit on its image): the words joined by newlines, and
+-- their boxes as one flat JSON list x0,y0,x1,y1,... in ten-thousandths of the page's width/height
+CREATE TABLE IF NOT EXISTS page_words (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    page_number INTEGER NOT NULL,
+    words       TEXT NOT NULL,
+    boxes       TEXT NOT NULL,
+    PRIMARY KEY (document_id, page_number)
+);
+
+-- an investigator's tags and notes: keyed by document id (the sha256 of the bytes), with no
+-- foreign key, so that removing and ingesting a document again finds them where they were
+CREATE TABLE IF NOT EXISTS tags (
+    document_id TEXT NOT NULL,
+    tag         TEXT NOT NULL,
+    created_at  TEXT,
+    PRIMARY KEY (document_id, tag)
+);
+CREATE TABLE IF NOT EXISTS notes (
+    id          INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL,
+    page_number INTEGER,
+    text        TEXT NOT NULL,
+    created_at  TEXT
+);
+CREATE INDEX IF NOT EXISTS notes_document ON notes(document_id);
+
 CREATE TABLE IF NOT EXISTS ingest_errors (
     id          INTEGER PRIMARY KEY,
     path        TEXT NOT NULL,

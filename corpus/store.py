@@ -130,6 +130,9 @@ class Corpus:
                 " redacted_fraction, signature_text) VALUES (?,?,?,?,?,?,?,?)",
                 [(doc.id, p.number, p.text, p.method, p.ocr_confidence, p.quality, p.redacted_fraction,
                   p.signature_text) for p in doc.pages])
+            self.conn.executemany(   # OCR'd pages' word boxes, to outline hits on the page image
+                "INSERT INTO page_words (document_id, page_number, words, boxes) VALUES (?,?,?,?)",
+                [(doc.id, p.number, p.word_boxes["words"], p.word_boxes["boxes"]) for p in doc.pages if p.word_boxes])
             chunk_ids = self._write_chunks(doc)
             self._write_annotations(doc)
             self.conn.execute("DELETE FROM ingest_errors WHERE path = ?", [doc.path])
@@ -245,7 +248,7 @@ class Corpus:
         chunk_ids = [r[0] for r in self.conn.execute(
             f"SELECT id FROM chunks WHERE document_id IN ({marks})", ids)]
         with self.conn:
-            for table in ("mentions", "clauses", "signatories", "agreements", "chunks", "pages"):
+            for table in ("mentions", "clauses", "signatories", "agreements", "chunks", "page_words", "pages"):
                 self.conn.execute(f"DELETE FROM {table} WHERE document_id IN ({marks})", ids)
             self.conn.execute(f"DELETE FROM documents WHERE id IN ({marks})", ids[::-1])
             self.conn.execute("DELETE FROM entities WHERE id NOT IN (SELECT DISTINCT entity_id FROM mentions)")

@@ -33,11 +33,14 @@ def read_file(path: Path, options: IngestOptions) -> bytes:
 
 def load_bytes(data: bytes, path: str, options: IngestOptions, *, parent_id: str | None = None,
                depth: int = 0, known: Callable[[str], bool] = lambda _id: False,
-               doc_id: str | None = None, recurse: bool = True) -> Iterator[Document | Failure]:
+               doc_id: str | None = None, recurse: bool = True,
+               keep: Callable[[str, bytes, str | None], None] | None = None) -> Iterator[Document | Failure]:
     """Yield the document for `data` and every document inside it, children before parents
     (so that an interrupted run that finds the parent stored knows its children are too).
 
     `known(id)` says a document is stored already: it and its children are skipped.
+    `keep(id, data, source path or None)` is given the bytes of every document loaded (to keep
+    the originals; the source path only for a file on disk, not for one found inside another).
     """
     doc_id = doc_id or sha256(data)
     if known(doc_id):
@@ -63,5 +66,7 @@ def load_bytes(data: bytes, path: str, options: IngestOptions, *, parent_id: str
     doc.meta["children"] = [c.name for c in children] or None
     for child in children if recurse else []:
         yield from load_bytes(child.data, f"{path}!{child.name}", options, parent_id=doc_id,
-                              depth=depth + 1, known=known)
+                              depth=depth + 1, known=known, keep=keep)
+    if keep is not None:
+        keep(doc_id, data, path if depth == 0 else None)
     yield doc

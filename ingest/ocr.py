@@ -7,6 +7,7 @@ threads fight each other and run ~5x slower; parallelism comes from our worker p
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -106,3 +107,19 @@ def parse_tsv(tsv: str) -> OcrResult:
         last_par = (block, par)
     confidence = round(sum(confidences) / len(confidences), 1) if confidences else None
     return OcrResult("\n".join(out), confidence, boxes)
+
+
+BOX_SCALE = 10_000      # word boxes are kept in ten-thousandths of the page: compact, and exact enough
+
+
+def word_boxes(words: list[OcrWord], width: float, height: float) -> dict | None:
+    """An OCR'd page's words and their boxes, compact, for outlining hits on the page image:
+    `width` and `height` are the size in pixels of the image that was read."""
+    if not words or width <= 0 or height <= 0:
+        return None
+    flat = []
+    for w in words:
+        flat += [round(w.left * BOX_SCALE / width), round(w.top * BOX_SCALE / height),
+                 round(w.right * BOX_SCALE / width), round(w.bottom * BOX_SCALE / height)]
+    return {"words": "\n".join(w.text.replace("\n", " ") for w in words),
+            "boxes": json.dumps(flat, separators=(",", ":"))}

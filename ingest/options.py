@@ -18,3 +18,4 @@ class IngestOptions:
     max_depth: int = 5                     # archives in archives in ...
     timeout: float = 300                   # seconds a worker may go without progress (a file, a page OCR'd)
     max_memory_mb: int = 4096              # address space of each worker (RLIMIT_AS); 0 for none
+    keep_originals: bool = True            # keep each file beside the corpus (corpus.originals)

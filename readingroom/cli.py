@@ -59,6 +59,9 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files and folders (sear
                                                   "progress) before it is stopped and recorded as an error."),
            max_memory: int = typer.Option(4096, help="MiB of address space per worker (0: no limit); a file "
                                                      "that needs more is stopped and recorded as an error."),
+           keep_originals: bool = typer.Option(True, "--keep-originals/--no-keep-originals",
+                                               help="Keep each file beside the corpus (NAME.originals/, by "
+                                                    "SHA-256; a hard link where possible) so its pages can be shown."),
            fmt: Fmt = typer.Option(Fmt.table, "--format", help="Summary as a table or JSON.")):
     """Ingest files and folders: text (OCR where needed), entities, chunks, vectors."""
     from index.sync import EncoderMismatch
@@ -68,7 +71,7 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files and folders (sear
     if missing:
         fail(f"no such file or folder: {', '.join(missing)}")
     options = IngestOptions(ocr=ocr.value, ocr_lang=ocr_lang, dpi=dpi, password=password, workers=workers,
-                            timeout=timeout, max_memory_mb=max_memory)
+                            timeout=timeout, max_memory_mb=max_memory, keep_originals=keep_originals)
     with open_for_writing("ingest", must_exist=False) as corpus, Progress(
             TextColumn("[bold]ingest[/bold]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
             TimeElapsedColumn(), console=output.errors, disable=not output.errors.is_terminal) as progress:
@@ -158,13 +161,8 @@ def agreements(model: Optional[str] = typer.Option(None, help="JEM, WSO or TFM."
     if fmt == Fmt.json:
         emit_json(rows)
         return
-    # a name read only by the ink-free second reading of a scanned signature page is marked
-    flat = [dict(r, signatories="; ".join(f"{p['name']} ({p['title'] or '?'}, {p['organization'] or '?'}"
-                                          f"{', ' + p['signed_date'] if p['signed_date'] else ''})"
-                                          f"{' [re-read]' if p.get('source') == 'reread' else ''}"
-                                          for p in r["signatories"]),
-                 points_of_contact="; ".join(f"{p['title'] + ' ' if p['title'] else ''}{p['name']}"
-                                             for p in r["points_of_contact"]),
+    flat = [dict(r, signatories=output.signatory_list(r["signatories"]),
+                 points_of_contact=output.contact_list(r["points_of_contact"]),
                  sections=len(r["sections"]), facts=None,
                  # never mixed with what the document says: ICE's date only where the document's is unreadable
                  signed_date_ice_list=r["facts"].get("signed_date_ice_list"),
@@ -229,13 +227,15 @@ def status(fmt: Fmt = typer.Option(Fmt.table, "--format")):
 
 
 from readingroom.commands import (check as _check, encoder as _encoder, entity as _entity,  # noqa: E402
-                                  reports as _reports, search as _search)
+                                  marks as _marks, reports as _reports, search as _search, serve as _serve)
 
 _search.register(app)
 _reports.register(app)
 _encoder.register(app)
 _check.register(app)
 _entity.register(app)
+_serve.register(app)
+_marks.register(app)
 
 if __name__ == "__main__":
     app()

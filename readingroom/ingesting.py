@@ -100,7 +100,16 @@ def _process(job: tuple[str, str]) -> list[Document | Failure]:
     except IngestError as err:
         return [Failure(path, err.stage, err.reason, doc_id)]
     out: list[Document | Failure] = []
-    for item in load_bytes(data, path, options, known=_known, doc_id=doc_id):
+    keep = None
+    if options.keep_originals:
+        from corpus.originals import keep as keep_original
+
+        def keep(kept_id: str, kept: bytes, source: str | None) -> None:
+            try:
+                keep_original(_worker["db_path"], kept_id, kept, source)
+            except OSError as err:     # a full disk loses the copy, not the document
+                out.append(Failure(path, "keep", f"cannot keep the original: {err.strerror or err}", kept_id))
+    for item in load_bytes(data, path, options, known=_known, doc_id=doc_id, keep=keep):
         if isinstance(item, Document):
             try:
                 annotate(item, _worker["nlp"])

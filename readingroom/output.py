@@ -51,3 +51,15 @@ def emit(rows: list[dict], fmt: str, columns: list[str], title: str | None = Non
         emit_csv(rows, columns)
     else:
         table(rows, columns, title)
+
+
+def signatory_list(people: list[dict]) -> str:
+    """An agreement's signatories on one line (table and CSV); a name read only by the ink-free
+    second reading of a scanned signature page is marked [re-read]."""
+    return "; ".join(f"{p['name']} ({p['title'] or '?'}, {p['organization'] or '?'}"
+                     f"{', ' + p['signed_date'] if p['signed_date'] else ''})"
+                     f"{' [re-read]' if p.get('source') == 'reread' else ''}" for p in people)
+
+
+def contact_list(people: list[dict]) -> str:
+    return "; ".join(f"{p['title'] + ' ' if p['title'] else ''}{p['name']}" for p in people)

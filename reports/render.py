@@ -10,6 +10,8 @@ from html import escape
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from reports.matrix import clause_matrix
+
 MODEL_COLOURS = {"JEM": "#1b9e77", "WSO": "#d95f02", "TFM": "#7570b3", "UNKNOWN": "#999999"}
 STATUS_MARK = {"standard": "=", "near-standard": "≈", "variant": "≠", "missing": "✗", "absent": "·",
                "added": "+"}
@@ -92,7 +94,13 @@ def chart_svg(by_model_year: dict[str, dict[str, int]], width: int = 640, height
 def _context(report: dict) -> dict:
     keys = report["keys"]
     interesting = [k for k in keys if (len(k["variants"]) > 1 and not k["fill_in"]) or k["missing"]]
+    shown = {(k["key"], v["id"]) for k in interesting for v in k["variants"][1:]}
+
+    def matrix_href(key: str, variant: str | None, _document_id: str) -> str | None:
+        """A cell links to its variant's redline in this file, where the file shows one."""
+        return f"#key-{key.replace('/', '-')}-{variant}" if (key, variant) in shown else None
     return {"r": report, "s": report["summary"], "keys": keys, "interesting": interesting,
+            "matrix": clause_matrix(report), "matrix_href": matrix_href,
             "chart": chart_svg(report["summary"]["by_model_year"]),
             "deviating": [a for a in report["agreements"] if a["deviations"] or a["warning"]]}
 

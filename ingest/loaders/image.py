@@ -6,7 +6,7 @@ import pymupdf
 from corpus.records import Document, Page
 from ingest.errors import IngestError
 from ingest.loaders.base import Loader
-from ingest.ocr import ocr_image, render
+from ingest.ocr import ocr_image, render, word_boxes
 from ingest.quality import quality
 from ingest.redaction import page_redacted_fraction
 
@@ -22,6 +22,7 @@ class ImageLoader(Loader):
         except Exception as err:
             raise IngestError(f"not a readable image ({err})")
         for page in pdf:
+            boxes = None
             if self.options.ocr == "never":
                 text, confidence = "", None
             else:
@@ -30,9 +31,10 @@ class ImageLoader(Loader):
                 pix = render(images[page.number], self.options.dpi, self.options.max_page_pixels)
                 result = ocr_image(pix.tobytes("png"), self.options.ocr_lang)
                 text, confidence = result.text, result.confidence
+                boxes = word_boxes(result.words, pix.width, pix.height)
             doc.pages.append(Page(number=page.number + 1, text=text, method="ocr" if text.strip() else "none",
                                   ocr_confidence=confidence, quality=quality(text),
-                                  redacted_fraction=page_redacted_fraction(page)))
+                                  redacted_fraction=page_redacted_fraction(page), word_boxes=boxes))
         if not doc.pages:
             raise IngestError("image has no frames")
         return doc

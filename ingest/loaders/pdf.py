@@ -19,7 +19,7 @@ import pymupdf
 from corpus.records import Child, Document, Page
 from ingest.errors import IngestError
 from ingest.loaders.base import Loader
-from ingest.ocr import ocr_page
+from ingest.ocr import ocr_page, word_boxes
 from ingest.quality import best_shift, quality, unshift, word_ratio
 from ingest.redaction import image_coverage, redacted_area
 from ingest.signatures import reread
@@ -126,9 +126,11 @@ class PdfLoader(Loader):
             signature_text = self._signature_block(page, text, words, doc)
         if not text.strip() and method != "ocr_failed":
             method = "none"
+        scale = self.options.dpi / 72
         return Page(number=page.number + 1, text=text, method=method, ocr_confidence=confidence,
                     quality=quality(text), redacted_fraction=redacted_area(page, images),
-                    signature_text=signature_text)
+                    signature_text=signature_text,
+                    word_boxes=word_boxes(words, page.rect.width * scale, page.rect.height * scale) if words else None)
 
     def _signature_block(self, page: pymupdf.Page, text: str, words: list | None, doc: Document) -> str | None:
         """A scanned page's signature block, read again without the signatures' ink."""

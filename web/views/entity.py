@@ -1,0 +1,61 @@
+"""Entities: the list by type, and one entity with its documents, pages and company."""
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from web.context import not_found, room, small_int, text_param
+
+TYPES = ("AGENCY", "PERSON", "ORG", "GPE", "DATE", "LAW", "PROGRAM_MODEL", "FOIA_EXEMPTION", "FOIA_MARKING",
+         "BATES", "EMAIL", "PHONE", "MONEY")
+
+
+def _entity(request: Request) -> dict:
+    """The CLI's `entity --format json` for the entity with this id."""
+    entity_id = small_int(request.path_params["entity_id"], 1, 2**62)
+    corpus = room(request).corpus()
+    row = corpus.rows("SELECT name, type FROM entities WHERE id = ?", [entity_id])
+    if not row:
+        raise not_found("no such entity")
+    found = corpus.entity(row[0]["name"], row[0]["type"])
+    if not found or found["id"] != entity_id:
+        raise not_found("no such entity")
+    ids = {r["name"]: r["id"] for r in corpus.rows(
+        "SELECT id, name, type FROM entities WHERE name IN (%s)" % ",".join("?" * len(found["related"])),
+        [r["name"] for r in found["related"]])} if found["related"] else {}
+    for r in found["related"]:
+        r["id"] = ids.get(r["name"])
+    return found
+
+
+def entity_page(request: Request):
+    return room(request).render(request, "entity.html.j2", e=_entity(request))
+
+
+def api_entity(request: Request):
+    return JSONResponse(_entity(request))
+
+
+def _list(request: Request) -> list[dict]:
+    type_ = text_param(request, "type", 40)
+    type_ = type_.upper() if type_ and type_.upper() in TYPES else None
+    return room(request).corpus().entity_counts(type_, 1, 500)
+
+
+def entities_page(request: Request):
+    return room(request).render(request, "entities.html.j2", rows=_list(request), types=TYPES,
+                                chosen=(text_param(request, "type", 40) or "").upper())
+
+
+def api_entities(request: Request):
+    """The CLI's `entities --format json`: [{id, type, name, mentions, documents}] (at most 500)."""
+    return JSONResponse(_list(request))
+
+
+routes = [
+    Route("/entities", entities_page),
+    Route("/entity/{entity_id}", entity_page),
+    Route("/api/entities", api_entities),
+    Route("/api/entity/{entity_id}", api_entity),
+]
