@@ -26,7 +26,7 @@ COMMANDS = {                       # what each is run as, after the corpus is pr
     "remove": lambda folder: ["remove", ARCADIA_ID],
 }
 ARCADIA_ID = None   # set once the inputs are known
-USER_TABLES = ("tags", "notes", "word_boxes", "entity_decisions")   # the user's own, when present
+USER_TABLES = ("tags", "notes", "entity_decisions", "page_words")   # the user's own, when present
 
 
 def run(db: Path, args: list[str], **kw) -> subprocess.CompletedProcess:
