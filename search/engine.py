@@ -345,7 +345,7 @@ def search(corpus: Corpus, query: str, mode: str = "hybrid", limit: int = 10,
 def cite(corpus: Corpus, query: str, ranked: Ranked, limit: int, by_document: bool = False) -> list[Hit]:
     """The first `limit` of candidates ranked by `rank` as cited hits (what `search` returns): for
     a caller that ranks once and then pages through, or counts the candidates (the web app)."""
-    return _hits(corpus, terms(query), ranked, limit, by_document)
+    return _hits(corpus, ranked.query.highlight, ranked, limit, by_document)
 
 
 def _hits(corpus: Corpus, words: list[str], ranked: Ranked, limit: int, by_document: bool,

@@ -168,3 +168,12 @@ def _fts_token(m: re.Match) -> str:
     if m.group(6):
         return " "
     return m.group(0)
+
+
+def terms(raw: str) -> list[str]:
+    """The phrases and words to mark for a query as typed ([] for one that does not parse): what
+    the web app outlines on a page image."""
+    try:
+        return Query.parse(raw).highlight
+    except QueryError:
+        return []

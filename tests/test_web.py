@@ -213,3 +213,28 @@ def test_tags_and_notes_on_the_command_line(web_corpus):
     assert rows and rows[-1]["text"] == "signature, check the date" and rows[-1]["page_number"] == "9"
     bad = runner.invoke(app, ["--corpus", str(web_corpus), "tags", "--tag", "<b>"])
     assert bad.exit_code == 2
+
+
+def test_an_entity_is_merged_and_split_again_in_the_browser_forms(client):
+    people = client.get("/api/entities", params={"type": "PERSON"}).json()
+    keep, other = (next(e for e in people if e["name"] == n) for n in ("Todd M. Lyons", people[-1]["name"]))
+    assert keep["id"] != other["id"]
+    token = _csrf(client, f"/entity/{keep['id']}")
+    assert client.post(f"/entity/{keep['id']}/merge", data={"other": other["name"]},
+                       headers={"Origin": "http://testserver"}).status_code == 403      # no CSRF token
+    merged = client.post(f"/entity/{keep['id']}/merge", data={"csrf": token, "other": other["name"]},
+                         headers={"Origin": "http://testserver"}, follow_redirects=False)
+    assert merged.status_code == 303
+    page = client.get(f"/entity/{keep['id']}").text
+    assert other["name"] in re.search(r'<ul id="entity-merged">(.*?)</ul>', page, re.S).group(1)
+    assert "merged by the user" in page
+    assert client.get(f"/api/entity/{other['id']}").status_code == 404            # one entity now
+    split = client.post(f"/entity/{keep['id']}/split", data={"csrf": token, "alias": other["name"]},
+                        headers={"Origin": "http://testserver"}, follow_redirects=False)
+    assert split.status_code == 303
+    again = client.get(split.headers["location"].replace("/entity/", "/api/entity/")).json()
+    assert again["name"] == other["name"] and again["id"] != keep["id"]
+    from corpus.store import Corpus
+    from readingroom.entity_decisions import decisions
+    with Corpus(client.app.state.room.corpus_path) as corpus:
+        assert [d["action"] for d in decisions(corpus)][-2:] == ["merge", "split"]

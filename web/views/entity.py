@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from starlette.routing import Route
 
+from readingroom import entity_decisions
 from web.context import not_found, room, small_int, text_param
+from web.views.marks import _form
 
 TYPES = ("AGENCY", "PERSON", "ORG", "GPE", "DATE", "LAW", "PROGRAM_MODEL", "FOIA_EXEMPTION", "FOIA_MARKING",
          "BATES", "EMAIL", "PHONE", "MONEY")
@@ -26,6 +28,8 @@ def _entity(request: Request) -> dict:
         [r["name"] for r in found["related"]])} if found["related"] else {}
     for r in found["related"]:
         r["id"] = ids.get(r["name"])
+    from corpus.entity_store import aliases
+    found["merged"] = aliases(corpus, entity_id)      # the names merged into it, and why
     return found
 
 
@@ -53,7 +57,40 @@ def api_entities(request: Request):
     return JSONResponse(_list(request))
 
 
+async def merge(request: Request):
+    """Another entity is the same one: `other` (its id or exact name, of this type) is merged into
+    this one, kept as a decision that annotate and later ingests replay."""
+    entity_id = small_int(request.path_params["entity_id"], 1, 2**62)
+    form = await _form(request)
+    corpus = room(request).corpus()
+    kept = corpus.rows("SELECT type FROM entities WHERE id = ?", [entity_id])
+    if not kept:
+        raise not_found("no such entity")
+    other = entity_decisions.find(corpus, " ".join(str(form.get("other", "")).split())[:200], kept[0]["type"])
+    if not isinstance(other, dict):
+        return PlainTextResponse("400: " + ("no such entity of this type" if other is None else
+                                          "several entities have that name: give its id"), status_code=400)
+    try:
+        entity_decisions.merge(corpus, entity_id, other["id"])
+    except entity_decisions.DecisionError as err:
+        return PlainTextResponse(f"400: {err}", status_code=400)
+    return RedirectResponse(f"/entity/{entity_id}", status_code=303)
+
+
+async def split(request: Request):
+    """Mentions printed as `alias` are another entity after all: they get one of their own."""
+    entity_id = small_int(request.path_params["entity_id"], 1, 2**62)
+    form = await _form(request)
+    try:
+        new_id = entity_decisions.split(room(request).corpus(), entity_id, str(form.get("alias", ""))[:200])
+    except entity_decisions.DecisionError as err:
+        return PlainTextResponse(f"400: {err}", status_code=400)
+    return RedirectResponse(f"/entity/{new_id}", status_code=303)
+
+
 routes = [
+    Route("/entity/{entity_id}/merge", merge, methods=["POST"]),
+    Route("/entity/{entity_id}/split", split, methods=["POST"]),
     Route("/entities", entities_page),
     Route("/entity/{entity_id}", entity_page),
     Route("/api/entities", api_entities),

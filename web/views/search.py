@@ -38,7 +38,7 @@ def run(request: Request, asked: Asked, limit: int | None = None):
     corpus = room(request).corpus()
     depth = GROUPED_DEPTH if asked.by_document else DEPTH
     try:
-        ranked = rank(corpus, asked.query, asked.mode, depth, asked.narrowing)
+        ranked = rank(corpus, asked.query, asked.mode, depth, asked.narrowing, understand=True)
     except (QueryError, ValueError) as err:
         return [], [], str(err)
     if limit is None:
