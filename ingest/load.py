@@ -57,7 +57,7 @@ def load_bytes(data: bytes, path: str, options: IngestOptions, *, parent_id: str
         yield Failure(path, err.stage, err.reason, doc_id)
         return
     except MemoryError:
-        yield Failure(path, "load", "out of memory while loading", doc_id)
+        yield Failure(path, "memory", "out of memory while loading (raise --max-memory if it needs more)", doc_id)
         return
     except Exception as err:   # a loader's bug or a library's crash must not stop the batch
         yield Failure(path, "load", f"{type(err).__name__}: {err}", doc_id)

@@ -17,9 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# operators, a prefix, or parentheses around two or more terms (a citation's `(b)(6)` or
-# `1357(g)` is not grouping)
-STRICT_MARKS = re.compile(r'\bAND\b|\bOR\b|\bNOT\b|\bNEAR\(|\w\*|\(\s*[^()\s]+\s+[^()\s][^()]*\)')
+# operators or a prefix. Parentheses alone are prose ("the Broome County Sheriff's Office (New
+# York)"), and FTS5 groups nothing without an operator; with one they group.
+STRICT_MARKS = re.compile(r'\bAND\b|\bOR\b|\bNOT\b|\bNEAR\(|\w\*')
+# a citation's one-word bracket (`1357(g)`, `(b)(6)`) groups nothing
+ONE_WORD_GROUP = re.compile(r'("[^"]*")|\(\s*([^\s()",]+)\s*\)')
+FTS_PART = re.compile(r'"[^"]*"|NEAR\(|[()]|[^\s()"]+')
 PHRASE = re.compile(r'"([^"]*)"')
 WORD = re.compile(r"\w+", re.UNICODE)
 BODY = "text"               # the FTS5 column of the passage's own text (the other is `context`)
@@ -156,7 +159,23 @@ TOKEN = re.compile(r'("[^"]*")|\b(AND|OR|NOT|NEAR)\b|(\w+\*)|(,\s*\d+\s*(?=\)))|
 def _to_fts(query: str) -> str:
     """The user's syntax as an FTS5 expression: operators, phrases and prefixes kept, any other
     token quoted (FTS5 would reject `1357(g)` or `x:y` bare)."""
-    return re.sub(TOKEN, _fts_token, query.strip())
+    query = ONE_WORD_GROUP.sub(lambda m: m.group(1) or f" {m.group(2)} ", query.strip())
+    return _and_beside_groups(re.sub(TOKEN, _fts_token, query))
+
+
+def _and_beside_groups(expression: str) -> str:
+    """FTS5 wants an explicit AND beside a group: `warrant (arrest OR detainer)` is a syntax
+    error as written, `"warrant" AND ("arrest" OR "detainer")` is what the user meant."""
+    out: list[str] = []
+    for part in FTS_PART.findall(expression):
+        if out:
+            before = out[-1]
+            ends = before == ")" or (before not in ("(", "NEAR(", "AND", "OR", "NOT") and not before.startswith(","))
+            starts = part in ("(", "NEAR(") or (part not in (")", "AND", "OR", "NOT") and not part.startswith(","))
+            if ends and starts and (part in ("(", "NEAR(") or before == ")"):
+                out.append("AND")
+        out.append(part)
+    return re.sub(r"\( ", "(", re.sub(r" ([),])", r"\1", " ".join(out))).replace("NEAR( ", "NEAR(")
 
 
 def _fts_token(m: re.Match) -> str:

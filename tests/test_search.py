@@ -43,7 +43,11 @@ def test_query_is_read_once_strict_syntax_or_a_question():
     assert q.strict and q.expression == 'NEAR("warrant" "arrest", 10)' and q.required.startswith("text : (")
     assert Query.parse('"serve warrants" AND jail').expression == '"serve warrants" AND "jail"'
     assert Query.parse("warrant* NOT removal").expression == 'warrant* NOT "removal"'
-    assert Query.parse("detainer OR (warrant AND 1357(g))").expression == '"detainer" OR ("warrant" AND "1357"("g"))'
+    assert Query.parse("detainer OR (warrant AND 1357(g))").expression == '"detainer" OR ("warrant" AND "1357" "g")'
+    # FTS5 rejects a group beside a term without AND: it is put in, as the user meant
+    assert Query.parse("warrant (arrest OR detainer)").expression == '"warrant" AND ("arrest" OR "detainer")'
+    # a parenthetical in a question is prose, not grouping (a question from the development set)
+    assert not Query.parse("What phone number does the Broome County Sheriff's Office (New York) give?").strict
     assert Query.parse('"shall not be disclosed"').strict          # nothing but a phrase: exact
     plain = Query.parse("warrants of arrest")
     assert not plain.strict and plain.match_all() == '"warrants" AND "of" AND "arrest"'
