@@ -108,3 +108,12 @@ def csrf_token(request: Request) -> str:
 def check_csrf(request: Request, form_value: str | None) -> bool:
     cookie = request.cookies.get(CSRF_COOKIE)
     return bool(cookie and form_value and hmac.compare_digest(cookie.encode(), form_value.encode()))
+
+
+async def checked_form(request: Request):
+    """A write's form, once its CSRF token is checked (403 otherwise): every POST reads it so."""
+    from starlette.exceptions import HTTPException
+    form = await request.form(max_files=0, max_fields=10, max_part_size=64 * 1024)
+    if not check_csrf(request, form.get("csrf")):
+        raise HTTPException(403, "the form's CSRF token is missing or stale: reload the page and try again")
+    return form

@@ -7,7 +7,7 @@ from starlette.routing import Route
 
 from readingroom import entity_decisions
 from web.context import not_found, room, small_int, text_param
-from web.views.marks import _form
+from web.security import checked_form
 
 TYPES = ("AGENCY", "PERSON", "ORG", "GPE", "DATE", "LAW", "PROGRAM_MODEL", "FOIA_EXEMPTION", "FOIA_MARKING",
          "BATES", "EMAIL", "PHONE", "MONEY")
@@ -61,7 +61,7 @@ async def merge(request: Request):
     """Another entity is the same one: `other` (its id or exact name, of this type) is merged into
     this one, kept as a decision that annotate and later ingests replay."""
     entity_id = small_int(request.path_params["entity_id"], 1, 2**62)
-    form = await _form(request)
+    form = await checked_form(request)
     corpus = room(request).corpus()
     kept = corpus.rows("SELECT type FROM entities WHERE id = ?", [entity_id])
     if not kept:
@@ -80,7 +80,7 @@ async def merge(request: Request):
 async def split(request: Request):
     """Mentions printed as `alias` are another entity after all: they get one of their own."""
     entity_id = small_int(request.path_params["entity_id"], 1, 2**62)
-    form = await _form(request)
+    form = await checked_form(request)
     try:
         new_id = entity_decisions.split(room(request).corpus(), entity_id, str(form.get("alias", ""))[:200])
     except entity_decisions.DecisionError as err:

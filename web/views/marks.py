@@ -7,19 +7,7 @@ from starlette.routing import Route
 
 from corpus import marks
 from web.context import doc_id, not_found, room, small_int
-from web.security import check_csrf
-
-
-async def _form(request: Request) -> dict:
-    form = await request.form(max_files=0, max_fields=10, max_part_size=64 * 1024)
-    if not check_csrf(request, form.get("csrf")):
-        raise _refused()
-    return form
-
-
-def _refused():
-    from starlette.exceptions import HTTPException
-    return HTTPException(403, "the form's CSRF token is missing or stale: reload the page and try again")
+from web.security import checked_form
 
 
 def _back(document: str, page: int | None = None) -> RedirectResponse:
@@ -35,7 +23,7 @@ def _known(request: Request, value: str) -> str:
 
 async def tag(request: Request):
     document = _known(request, request.path_params["doc_id"])
-    form = await _form(request)
+    form = await checked_form(request)
     corpus = room(request).corpus()
     try:
         if form.get("action") == "remove":
@@ -54,7 +42,7 @@ def _page(form) -> int | None:
 
 async def note(request: Request):
     document = _known(request, request.path_params["doc_id"])
-    form = await _form(request)
+    form = await checked_form(request)
     page = _page(form)
     count = room(request).corpus().document(document)["page_count"] or 0
     if page is not None and not 1 <= page <= max(1, count):
@@ -68,7 +56,7 @@ async def note(request: Request):
 
 async def delete_note(request: Request):
     note_id = small_int(request.path_params["note_id"], 1, 2**62)
-    form = await _form(request)
+    form = await checked_form(request)
     corpus = room(request).corpus()
     found = corpus.rows("SELECT document_id, page_number FROM notes WHERE id = ?", [note_id])
     if not found:
