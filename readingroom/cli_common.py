@@ -1,6 +1,7 @@
 """What every command module shares: the corpus option's value, output formats, failing cleanly."""
 from __future__ import annotations
 
+import sys
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -8,7 +9,8 @@ from typing import Iterator
 
 import typer
 from rich.text import Text
-from typer.core import TyperGroup
+from typer.core import Abort, TyperGroup
+from typer.core import _click as click  # the click typer vendors (the pin in pyproject.toml)
 
 from corpus.errors import INTERRUPTED_EXIT, UNEXPECTED_EXIT, CorpusMissing, classify
 from corpus.lock import writer_lock
@@ -59,6 +61,27 @@ class FrontDoor(TyperGroup):
     """Every command runs inside `invoke`: a fault the library names (corpus.errors) or a raw
     SQLite/FAISS/OS error it means becomes one line and its exit code; anything else is a bug,
     one line too unless --debug asks for the traceback."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        """click's own errors (a bad option, a missing argument, no such command) in one line too,
+        not typer's boxed help."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as err:    # the help is already printed
+            sys.exit(err.exit_code)
+        except click.exceptions.UsageError as err:
+            where = err.ctx.command_path if err.ctx else "readingroom"
+            say_error(f"{err.format_message()} (see `{where} --help`)")
+            sys.exit(err.exit_code)
+        except click.exceptions.ClickException as err:
+            say_error(err.format_message())
+            sys.exit(err.exit_code)
+        except Abort:
+            say_error("interrupted: run the same command again to finish; nothing stored is lost")
+            sys.exit(INTERRUPTED_EXIT)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx):
         try:

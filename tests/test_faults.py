@@ -104,6 +104,15 @@ def test_debug_shows_the_traceback(copy):
     assert result.exit_code != 0 and type(result.exception).__name__ == "IndexFileError"
 
 
+@pytest.mark.parametrize("args, words", [
+    (["bogus"], ["No such command 'bogus'", "--help"]),
+    (["search", "warrant", "--mode", "fuzzy"], ["--mode", "search --help"]),
+    (["search", "warrant", "--limit"], ["--limit", "requires an argument"]),
+])
+def test_a_mistyped_command_is_one_line_too(args, words):
+    one_line(runner.invoke(app, args), 2, *words)
+
+
 def test_exit_codes_are_distinct_and_documented():
     from pathlib import Path
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
