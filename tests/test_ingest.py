@@ -8,7 +8,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from conftest import ARCADIA, EMAIL_WITH_PDF, JIM_WELLS, KALVEN, SAMPLE
+from conftest import ARCADIA, EMAIL_WITH_PDF, JIM_WELLS, KALVEN, SAMPLE, redacted_pdf
 from corpus.records import Document, Failure
 from ingest.detect import sniff
 from ingest.load import load_bytes
@@ -224,3 +224,22 @@ def test_broken_ole2_files_fail_clearly():
     assert "unsupported file type" in failure_of(junk, "attachment.bin").reason
     # named .doc, it goes to catdoc, which says it cannot read it
     assert "not a readable Word .doc file" in failure_of(junk, "memo.doc").reason
+
+
+def test_a_scans_redaction_boxes_are_found_where_they_are(tmp_path):
+    """A letter with a name blacked out, printed and scanned (an image-only page): the box is
+    found where it was drawn, and the letters around it are not boxes."""
+    from ingest.redaction import page_redaction_boxes, redacted_area
+    redacted_pdf(tmp_path / "letter.pdf")
+    with pymupdf.open(tmp_path / "letter.pdf") as born:
+        png = born[0].get_pixmap(dpi=150, colorspace=pymupdf.csGRAY).tobytes("png")
+        width, height = born[0].rect.width, born[0].rect.height
+    scan = pymupdf.open()
+    page = scan.new_page(width=width, height=height)
+    page.insert_image(page.rect, stream=png)
+    boxes = page_redaction_boxes(page)
+    assert len(boxes) == 1, boxes
+    x0, y0, x1, y1 = boxes[0]
+    drawn = (72 / width, 160 / height, 300 / width, 190 / height)       # the rectangle redacted_pdf draws
+    assert all(abs(a - b) < 0.01 for a, b in zip((x0, y0, x1, y1), drawn)), (boxes[0], drawn)
+    assert redacted_area(page) > 0

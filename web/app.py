@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from corpus.store import Corpus
 from web.context import Room
 from web.security import LOCAL_HOSTS, Guard, needs_token
 from web.views import agreements, clauses, document, entity, marks, search, status
@@ -41,10 +42,21 @@ def create_app(corpus_path: str | Path, token: str | None = None, allowed_hosts:
 
 @contextlib.asynccontextmanager
 async def _warm(app: Starlette):
-    """Load the embedding model while the first page is read, not when the first query comes."""
+    """Ready what a search needs while the first page is read, not when the first query comes: the
+    query encoder (ONNX Runtime; torch is never loaded to serve), the vector index, the lexicon
+    that understands the query. (Warming torch here once cost the first searches 300 ms each.)"""
     def load():
-        from index.encoder import load_encoder
-        load_encoder().encode_query("warm up")
+        from index.sync import open_for_search
+        from search.engine import encode_query
+        from search.understand import lexicon
+        try:
+            encode_query("warm up")
+            with Corpus(app.state.room.corpus_path) as corpus:
+                if corpus.vectors_path.exists():
+                    open_for_search(corpus)
+                lexicon(corpus)
+        except Exception:       # noqa: BLE001 - the first request that needs it says what is wrong
+            pass
     threading.Thread(target=load, name="readingroom-warm", daemon=True).start()
     yield
 

@@ -21,6 +21,7 @@ import pymupdf
 
 from corpus import originals
 from corpus.store import Corpus
+from ingest.redaction import page_redaction_boxes
 from search.engine import inflections
 
 DPIS = (40, 100, 150, 200)       # thumbnails, screen, zoom, print
@@ -165,24 +166,18 @@ def page_words(corpus: Corpus, images: PageImages, doc: dict, page: int, method:
 
 
 def redaction_boxes(images: PageImages, doc: dict, page: int) -> list[Box]:
-    """Black boxes drawn on a born-digital PDF page (its redactions), as fractions of the page. A
-    scan's redactions are pixels: ingest measured how much they cover, not where."""
+    """The page's redactions as fractions of the page: black boxes drawn on a born-digital page,
+    solid dark regions of a scan's pixels (what ingest measured, found again where they are)."""
     source = images.source(doc)
-    if source.path is None or doc.get("media_type") != "application/pdf":
+    if source.path is None:
         return []
-    with pymupdf.open(source.path) as opened:
-        if not 1 <= page <= opened.page_count:
-            return []
-        p = opened[page - 1]
-        w, h = p.rect.width or 1, p.rect.height or 1
-        out = []
-        for path in p.get_drawings():
-            fill = path.get("fill")
-            if fill and max(fill) <= 0.2 and path.get("fill_opacity", 1) > 0.9:
-                r = path["rect"] & p.rect
-                if r.width >= 6 and r.height >= 6:          # as ingest.redaction counts them
-                    out.append((r.x0 / w, r.y0 / h, r.x1 / w, r.y1 / h))
-        return out
+    try:
+        with pymupdf.open(source.path) as opened:
+            if not 1 <= page <= opened.page_count:
+                return []
+            return page_redaction_boxes(opened[page - 1])
+    except (RuntimeError, ValueError):       # an image PyMuPDF cannot open: no boxes to draw
+        return []
 
 
 WORD = re.compile(r"\w+(?:[-']\w+)*")
