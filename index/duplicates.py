@@ -38,6 +38,7 @@ SCHEME = "affine32"       # datasketch 2's 32-bit hashing (the values fit a uint
 LSH_THRESHOLD = 0.7      # candidates: well below THRESHOLD, so that few true pairs are missed
 THRESHOLD = 0.85         # Jaccard of the shingle sets at which two texts are near-identical
 BATCH = 500
+CACHE = 20_000            # shingle sets kept in memory while measuring candidates
 SIGNATURE_VERSION = f"datasketch-minhash/{SCHEME}/{NUM_PERM}/{SEED}/words-{SHINGLE}"
 _WORD = re.compile(r"\w+")
 
@@ -46,7 +47,7 @@ _WORD = re.compile(r"\w+")
 class DuplicateSummary:
     signed_passages: int = 0          # signatures computed on this run
     signed_documents: int = 0
-    passage_pairs: int = 0            # pairs at or above the threshold
+    passage_pairs: int = 0            # pairs at or above the threshold that joined two clusters
     document_pairs: int = 0
     threshold: float = THRESHOLD
     seconds: float = 0.0
@@ -85,9 +86,11 @@ def signature(text: str) -> bytes:
     return np.asarray(_minhash(shingle_set=found).hashvalues, dtype="<u4").tobytes()
 
 
-def _clusters(signatures: Iterable[tuple], texts: Callable[[list], dict], threshold: float) -> tuple[dict, int]:
+def _clusters(signatures: Iterable[tuple], texts: Callable[[list], dict], threshold: float,
+              cache_size: int = CACHE) -> tuple[dict, int]:
     """Union-find over the pairs whose shingle sets' Jaccard is >= threshold. `texts(keys)`
-    gives the texts of candidates, to measure them exactly. Returns ({member: cluster}, pairs)."""
+    gives the texts of candidates, to measure them exactly. Returns ({member: cluster}, the
+    number of pairs that joined two clusters)."""
     from datasketch import MinHashLSH
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     hashes = {}
@@ -110,18 +113,22 @@ def _clusters(signatures: Iterable[tuple], texts: Callable[[list], dict], thresh
             x = parent[x]
         return x
     joined: set = set()
+    cache: dict = {}                        # key -> shingle set (bounded: cleared when full)
     pairs, ordered = 0, sorted(candidates)
     for start in range(0, len(ordered), BATCH):
-        part = ordered[start:start + BATCH]
-        found = texts(sorted({k for pair in part for k in pair}))
-        sets = {k: shingles(t) for k, t in found.items()}
+        # a pair already joined through others is not measured (template text: thousands of pairs)
+        part = [(a, b) for a, b in ordered[start:start + BATCH] if root(a) != root(b)]
+        lacking = sorted({k for pair in part for k in pair} - set(cache))
+        if len(cache) + len(lacking) > cache_size:
+            cache.clear()
+            lacking = sorted({k for pair in part for k in pair})
+        cache.update({k: shingles(t) for k, t in texts(lacking).items()})
         for a, b in part:
-            if a in sets and b in sets and jaccard(sets[a], sets[b]) >= threshold:
+            if a in cache and b in cache and root(a) != root(b) and jaccard(cache[a], cache[b]) >= threshold:
                 pairs += 1
                 joined.update((a, b))
                 ra, rb = root(a), root(b)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
+                parent[max(ra, rb)] = min(ra, rb)
     members = {k: root(k) for k in sorted(joined)}
     return members, pairs
 
@@ -150,7 +157,8 @@ def find_duplicates(corpus: Corpus, threshold: float = THRESHOLD,
     passages, summary.passage_pairs = _clusters(
         list(store.passage_signatures(corpus)), lambda ids: dict(corpus.chunk_texts(ids)), threshold)
     documents, summary.document_pairs = _clusters(
-        list(store.document_signatures(corpus)), lambda ids: dict(store.document_texts(corpus, ids)), threshold)
+        list(store.document_signatures(corpus)), lambda ids: dict(store.document_texts(corpus, ids)), threshold,
+        cache_size=500)
     store.replace_clusters(corpus, passages, documents,
                            {"threshold": threshold, "shingle": SHINGLE, "num_perm": NUM_PERM,
                             "signature": SIGNATURE_VERSION})
