@@ -161,3 +161,21 @@ def test_removing_a_document_forgets_its_signatures_and_clusters(dupes, tmp_path
         assert left == 0
         hits = search(corpus, "quorum Open Meetings Act", mode="keyword", limit=10)
         assert "reply.eml" not in _names(hits[0])
+
+
+def test_web_search_shows_the_collapsed_hit_with_links(dupes, tmp_path):
+    import shutil
+
+    from starlette.testclient import TestClient
+
+    from web.app import create_app
+    path = tmp_path / "web.db"
+    shutil.copy(dupes[0], path)
+    with TestClient(create_app(path)) as client:
+        page = client.get("/search", params={"q": "quorum Open Meetings Act", "mode": "keyword"}).text
+        assert page.count('class="hit"') == 1 and "and 5 near-identical in:" in page
+        assert page.count('<a href="/doc/') == 5 and "collapse=0" in page     # the 5 folded, linked
+        each = client.get("/search", params={"q": "quorum Open Meetings Act", "mode": "keyword", "collapse": "0"}).text
+        assert each.count('class="hit"') == 6 and "near-identical" not in each
+        hits = client.get("/api/search", params={"q": "quorum Open Meetings Act", "mode": "keyword"}).json()
+        assert len(hits) == 1 and len(hits[0]["collapsed"]) == 5
