@@ -23,6 +23,8 @@ from search.filters import Filters
 from search.snippets import snippet
 
 Entry = tuple          # (id, score, ranks, ...) as `engine._hits` selects them
+SNIPPET_SHINGLE = 5    # words per shingle when two hits' snippets are compared
+SNIPPET_THRESHOLD = THRESHOLD
 
 
 def _passing(corpus: Corpus, chunk_ids: list[int], filters: Filters | None) -> set[int]:
@@ -75,7 +77,7 @@ def passages(corpus: Corpus, ranked: list, limit: int, filters: Filters | None =
                 kept[where[k]][1].append(cid)
                 continue
             agreement_key = agreement.get(documents.get(cid))
-            shingle_set = shingles(snippet(rows[cid]["text"], words)[0]) if cid in rows else set()
+            shingle_set = shingles(snippet(rows[cid]["text"], words)[0], SNIPPET_SHINGLE) if cid in rows else set()
             same = _same_snippet(shingle_set, agreement_key, shown, shown_sets)
             if same is not None:
                 kept[same][1].append(cid)
@@ -120,7 +122,7 @@ def _same_snippet(shingle_set: set, agreement_key, shown: dict, shown_sets: list
             counts[i] = counts.get(i, 0) + 1
     for i, common in sorted(counts.items(), key=lambda kv: -kv[1]):
         other_key, other = shown_sets[i]
-        if other_key == agreement_key and common / (len(shingle_set) + len(other) - common) >= THRESHOLD:
+        if other_key == agreement_key and common / (len(shingle_set) + len(other) - common) >= SNIPPET_THRESHOLD:
             return i
     return None
 
