@@ -42,16 +42,16 @@ def _passing(corpus: Corpus, chunk_ids: list[int], filters: Filters | None) -> s
 
 
 def passages(corpus: Corpus, ranked: list, limit: int, filters: Filters | None = None,
-             words: list[str] | None = None) -> list[tuple]:
+             words: list[str] | None = None, snippets: dict | None = None) -> list[tuple]:
     """[(entry, [folded chunk ids])] for the first `limit` hits of `ranked` [(chunk id, ...)]
     once near-identical passages are folded: those of one stored cluster, and (given the query's
     `words`) those whose snippet, the text the hit shows, is near-identical to a higher hit's
     (two replies quoting one message are cut into passages at different places, so the passages
     differ while the quoted text they are found by is the same). Folded ids: those ranked below
-    the hit first (in rank order), then the rest of its stored cluster."""
-    cluster_of = store.passage_clusters_of(corpus, [e[0] for e in ranked])
-    if not cluster_of and words is None:
-        return [(e, []) for e in ranked[:limit]]
+    the hit first (in rank order), then the rest of its stored cluster. `snippets` is filled with
+    {chunk id: snippet(...)} of the passages walked (the caller shows them: not cut twice)."""
+    snippets = {} if snippets is None else snippets
+    cluster_of: dict[int, int] = {}
     documents: dict[int, str] = {}
     agreement: dict[str, tuple] = {}
 
@@ -66,6 +66,7 @@ def passages(corpus: Corpus, ranked: list, limit: int, filters: Filters | None =
     step = max(2 * limit, 20)
     for start in range(0, len(ranked), step):
         batch = ranked[start:start + step]
+        cluster_of.update(store.passage_clusters_of(corpus, [e[0] for e in batch]))
         rows = corpus.chunks_with_documents([e[0] for e in batch]) if words is not None else {}
         documents.update(chunk_documents(corpus, [e[0] for e in batch]) if not rows else
                          {c: r["document_id"] for c, r in rows.items()})
@@ -77,7 +78,9 @@ def passages(corpus: Corpus, ranked: list, limit: int, filters: Filters | None =
                 kept[where[k]][1].append(cid)
                 continue
             agreement_key = agreement.get(documents.get(cid))
-            shingle_set = shingles(snippet(rows[cid]["text"], words)[0], SNIPPET_SHINGLE) if cid in rows else set()
+            if cid in rows:
+                snippets[cid] = snippet(rows[cid]["text"], words)
+            shingle_set = shingles(snippets[cid][0], SNIPPET_SHINGLE) if cid in rows else set()
             same = _same_snippet(shingle_set, agreement_key, shown, shown_sets)
             if same is not None:
                 kept[same][1].append(cid)

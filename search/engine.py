@@ -357,6 +357,7 @@ def _hits(corpus: Corpus, words: list[str], ranked: Ranked, limit: int, by_docum
           sources: dict[int, dict] | None = None, collapse: bool = False) -> list[Hit]:
     from search import collapse as folding
     filters = getattr(ranked, "filters", None)
+    cut: dict[int, tuple] = {}             # snippets already cut while folding
     if by_document:
         documents = search_sql.chunk_documents(corpus, [cid for cid, _, _ in ranked])
         best: dict[str, list] = {}
@@ -373,7 +374,7 @@ def _hits(corpus: Corpus, words: list[str], ranked: Ranked, limit: int, by_docum
         folded_chunks = {doc_id: (best[doc_id][0] if doc_id in best else None) for _, docs in selected for doc_id in docs}
     else:
         selected = folding.passages(corpus, [(cid, score, ranks, 1) for cid, score, ranks in ranked], limit, filters,
-                                    words) \
+                                    words, cut) \
             if collapse else [((cid, score, ranks, 1), []) for cid, score, ranks in ranked[:limit]]
         folded_chunks = {}
     folded_ids = [c for _, ids in selected for c in ids] if not by_document else \
@@ -382,7 +383,7 @@ def _hits(corpus: Corpus, words: list[str], ranked: Ranked, limit: int, by_docum
     hits = []
     for (cid, score, ranks, count), folded in selected:
         row = rows[cid]
-        text, highlights = snippet(row["text"], words)
+        text, highlights = cut.get(cid) or snippet(row["text"], words)
         if by_document:
             collapsed = [_folded_document(corpus, doc_id, rows.get(folded_chunks[doc_id])) for doc_id in folded]
         else:
