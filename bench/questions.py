@@ -9,7 +9,8 @@ For each question (`{"id", "question", "kind", "answers": [{"source", "page", "a
 * Recall@10: an answer document among the top 10 hits (a collapsed hit counts as every
   document it lists);
 * MRR@10: 1 / the rank of the first such hit;
-* page Recall@10: a top-10 hit of an answer document whose pages hold the answer page.
+* page Recall@10: a top-10 hit of an answer document whose pages hold the answer page (for a
+  collapsed hit, each document it lists is cited with its own pages).
 
 Rankings: `readingroom search` in each mode (keyword, semantic, hybrid) as shipped, beside two
 baselines on the same stored passages: plain BM25 (an FTS5 OR of the question's words, stop
@@ -91,13 +92,14 @@ class Judge:
 
 
 def score(hits: list[dict], answers: dict[str, set[int]]) -> dict[str, float]:
-    """hits: [{"docs": [doc ids], "pages": (first, last)}] best first."""
+    """hits: [{"docs": [doc ids], "pages": (first, last), "spans"?: [(first, last) of each doc]}] best first."""
     first, page_found = None, False
     for n, hit in enumerate(hits[:K], start=1):
-        docs = [d for d in hit["docs"] if d in answers]
-        if docs and first is None:
+        spans = hit.get("spans") or [hit["pages"]] * len(hit["docs"])
+        found = [(d, span) for d, span in zip(hit["docs"], spans) if d in answers]
+        if found and first is None:
             first = n
-        if any(hit["pages"][0] <= p <= hit["pages"][1] for d in docs for p in answers[d]):
+        if any(span[0] is not None and span[0] <= p <= span[1] for d, span in found for p in answers[d]):
             page_found = True
     return {"recall@10": float(first is not None), "mrr@10": 1.0 / first if first else 0.0,
             "page_recall@10": float(page_found)}
@@ -128,7 +130,8 @@ def hits_of(found) -> list[dict]:
     for h in found:
         d = h.as_dict()
         docs = [d["doc_id"]] + [o["doc_id"] for o in d.get("collapsed") or []]
-        out.append({"docs": docs, "pages": (d["page"], d["last_page"])})
+        spans = [(d["page"], d["last_page"])] + [(o.get("page"), o.get("last_page")) for o in d.get("collapsed") or []]
+        out.append({"docs": docs, "pages": (d["page"], d["last_page"]), "spans": spans})
     return out
 
 
@@ -146,6 +149,9 @@ def run(questions: list[dict], work: Path, rankings=RANKINGS, search_kwargs: dic
     for name, group in by_corpus.items():
         db = prepare(name, work, log)
         with Corpus(db) as corpus:
+            if corpus.get_meta("duplicates") is None:    # a copy made before near-duplicates were found
+                from index.duplicates import find_duplicates
+                log(f"{name}: near-duplicates found: {find_duplicates(corpus).stored}")
             judge = Judge(corpus)
             plain = VectorIndex(work / f"{name}.plain.faiss", int(corpus.get_meta("embedding_dimension")))
             for q in group:
@@ -188,9 +194,12 @@ def main() -> None:
     parser.add_argument("--rankings", default=",".join(RANKINGS))
     parser.add_argument("--out", type=Path)
     parser.add_argument("--misses", action="store_true", help="list the questions hybrid misses or ranks below 1")
+    parser.add_argument("--no-collapse", action="store_true", help="search as `--no-collapse`: every near-identical "
+                        "passage a hit of its own (the default folds them, as `readingroom search` does)")
     args = parser.parse_args()
     questions = [q for q in load_questions(args.questions) if args.split in ("all", q["split"])]
-    rows = run(questions, args.work, args.rankings.split(","), log=lambda m: print(m, file=sys.stderr))
+    rows = run(questions, args.work, args.rankings.split(","), {"collapse": False} if args.no_collapse else None,
+               log=lambda m: print(m, file=sys.stderr))
     table = summarise(rows)
     print(f"{'split':8} {'kind':18} {'ranking':9} {'n':>3} {'R@10':>6} {'MRR@10':>7} {'pageR@10':>8}")
     for t in table:

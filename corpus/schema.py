@@ -1,6 +1,6 @@
 """The corpus schema, in one place. Bump SCHEMA_VERSION when it changes."""
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # what takes a corpus of an older version to this one
 MIGRATIONS = {
@@ -13,6 +13,10 @@ MIGRATIONS = {
         "DROP TRIGGER IF EXISTS chunks_ai", "DROP TRIGGER IF EXISTS chunks_ad", "DROP TRIGGER IF EXISTS chunks_au",
         "DROP TABLE IF EXISTS chunks_fts",
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('vectors_without_context', 'true')"],
+    # near-duplicate passages and documents (index/duplicates.py): the tables are new (DDL); an
+    # existing corpus has no clusters, and search collapses nothing, until `readingroom duplicates`
+    # (or the next ingest or annotate) finds them
+    4: [],
 }
 
 DDL = """
@@ -163,6 +167,30 @@ CREATE TABLE IF NOT EXISTS notes (
     created_at  TEXT
 );
 CREATE INDEX IF NOT EXISTS notes_document ON notes(document_id);
+
+-- near-duplicates (index/duplicates.py): a MinHash signature of each passage's and each document's
+-- word 5-shingles (uint32 little-endian), and the clusters of those whose shingle sets have a
+-- Jaccard similarity at or above meta `duplicates`.threshold. A cluster is named by its smallest
+-- member; only members of clusters of two or more are stored. Search folds a lower hit into a
+-- higher one of the same cluster (search/collapse.py).
+CREATE TABLE IF NOT EXISTS passage_signatures (
+    chunk_id  INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+    signature BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS document_signatures (
+    document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    signature   BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passage_clusters (
+    chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+    cluster  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passage_clusters_cluster ON passage_clusters(cluster);
+CREATE TABLE IF NOT EXISTS document_clusters (
+    document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    cluster     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS document_clusters_cluster ON document_clusters(cluster);
 
 CREATE TABLE IF NOT EXISTS ingest_errors (
     id          INTEGER PRIMARY KEY,

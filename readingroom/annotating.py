@@ -82,6 +82,8 @@ def reannotate(corpus: Corpus, doc_ids: Iterable[str] | None = None,
     corpus.drop_orphan_entities()
     from readingroom.entity_resolution import resolve_entities
     summary.resolved = resolve_entities(corpus)
+    from index.duplicates import find_duplicates
+    find_duplicates(corpus)          # passages that changed lost their signatures: near-duplicates again
     if embed:
         from index.sync import embed_chunks, encoder_for, open_index, sync
         if removed or added:        # changed passages (new text or new context) get new vectors

@@ -214,6 +214,8 @@ def ingest(corpus: Corpus, paths: Iterable[str | Path], options: IngestOptions |
         if summary.documents:
             from readingroom.entity_resolution import resolve_entities
             resolve_entities(corpus)     # one entity per person and agency, and the user's decisions
+            from index.duplicates import find_duplicates
+            find_duplicates(corpus)      # near-identical passages and documents, for search to fold
     except KeyboardInterrupt:
         summary.interrupted = True
         pool.close()

@@ -59,7 +59,7 @@ def read_rows(path: Path) -> list[dict]:
 
 def run(corpus: Corpus, rows: list[dict], mode: str = "hybrid", limit: int = 10, by_document: bool = False,
         fusion: Fusion = DEFAULT, understand: bool = True,
-        on_progress: Callable[[int, int], None] | None = None) -> Iterator[QueryResult]:
+        on_progress: Callable[[int, int], None] | None = None, collapse: bool = True) -> Iterator[QueryResult]:
     for n, row in enumerate(rows, start=1):
         query = row.get("query", "")
         row_mode = row.get("mode") or mode
@@ -70,7 +70,7 @@ def run(corpus: Corpus, rows: list[dict], mode: str = "hybrid", limit: int = 10,
                 raise QueryError(f"unknown mode {row_mode!r}: choose keyword, semantic or hybrid")
             row_limit = int(row["limit"]) if row.get("limit") else limit
             hits = search(corpus, query, row_mode, row_limit, Filters(**filters), by_document, fusion,
-                          understand=understand)
+                          understand=understand, collapse=collapse)
             result.hits, result.notice, result.understood = list(hits), hits.notice, hits.understood
         except (QueryError, ValueError) as err:
             result.error = str(err)

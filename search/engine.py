@@ -54,6 +54,7 @@ class Hit:
     ranks: dict[str, int | None] = field(default_factory=dict)
     matches: int = 1                  # with --by-document: matching passages in the document
     source: dict | None = None        # `similar`: the passage of the source document it resembles
+    collapsed: list[dict] = field(default_factory=list)   # near-identical passages (documents) folded in
 
     def as_dict(self) -> dict:
         out = asdict(self)
@@ -236,6 +237,7 @@ class Ranked(list):
     notice: str | None = None
     understood: list[dict] = []
     query: Query | None = None
+    filters: Filters | None = None
 
 
 class Hits(list):
@@ -272,6 +274,7 @@ def rank(corpus: Corpus, query: str | Query, mode: str = "hybrid", depth: int = 
                    query_vector)
     ranked.understood = [r.as_dict() for r in q.understood]
     ranked.query = q
+    ranked.filters = filters
     return ranked
 
 
@@ -328,28 +331,33 @@ def _keyword_mode(corpus: Corpus, q: Query, depth: int, filters: Filters, keywor
 
 def search(corpus: Corpus, query: str, mode: str = "hybrid", limit: int = 10,
            filters: Filters | None = None, by_document: bool = False,
-           fusion: Fusion = DEFAULT, understand: bool = True) -> Hits:
+           fusion: Fusion = DEFAULT, understand: bool = True, collapse: bool = True) -> Hits:
     """Ranked, cited passages (or, `by_document`, the best passage of each document with the
     number of its passages among the matches). `understand=False`: no recognition of what
-    the query names (plain ranking)."""
+    the query names (plain ranking). `collapse`: a near-identical passage (document) ranked
+    below another is folded into its hit, which lists it in `collapsed` (`search.collapse`)."""
     if limit < 1:
         raise QueryError("--limit must be at least 1")
     q = Query.parse(query)
     depth = max(MIN_DEPTH, limit * 5) * (10 if by_document else 1)
     ranked = rank(corpus, q, mode, depth, filters, fusion, understand=understand)
-    hits = Hits(_hits(corpus, ranked.query.highlight, ranked, limit, by_document))
+    hits = Hits(_hits(corpus, ranked.query.highlight, ranked, limit, by_document, collapse=collapse))
     hits.notice, hits.understood = ranked.notice, ranked.understood
     return hits
 
 
-def cite(corpus: Corpus, query: str, ranked: Ranked, limit: int, by_document: bool = False) -> list[Hit]:
+def cite(corpus: Corpus, query: str, ranked: Ranked, limit: int, by_document: bool = False,
+         collapse: bool = True) -> list[Hit]:
     """The first `limit` of candidates ranked by `rank` as cited hits (what `search` returns): for
     a caller that ranks once and then pages through, or counts the candidates (the web app)."""
-    return _hits(corpus, ranked.query.highlight, ranked, limit, by_document)
+    return _hits(corpus, ranked.query.highlight, ranked, limit, by_document, collapse=collapse)
 
 
 def _hits(corpus: Corpus, words: list[str], ranked: Ranked, limit: int, by_document: bool,
-          sources: dict[int, dict] | None = None) -> list[Hit]:
+          sources: dict[int, dict] | None = None, collapse: bool = False) -> list[Hit]:
+    from search import collapse as folding
+    filters = getattr(ranked, "filters", None)
+    cut: dict[int, tuple] = {}             # snippets already cut while folding
     if by_document:
         documents = search_sql.chunk_documents(corpus, [cid for cid, _, _ in ranked])
         best: dict[str, list] = {}
@@ -359,20 +367,50 @@ def _hits(corpus: Corpus, words: list[str], ranked: Ranked, limit: int, by_docum
                 best[doc_id][3] += 1
             else:
                 best[doc_id] = [cid, score, ranks, 1]
-        selected = [tuple(v) for v in best.values()][:limit]
+        ordered = [tuple(v) for v in best.values()]
+        selected = folding.documents(corpus, ordered, limit, documents, filters) if collapse \
+            else [(e, []) for e in ordered[:limit]]
+        # a folded document is cited by its best passage among the candidates (if it has one)
+        folded_chunks = {doc_id: (best[doc_id][0] if doc_id in best else None) for _, docs in selected for doc_id in docs}
     else:
-        selected = [(cid, score, ranks, 1) for cid, score, ranks in ranked[:limit]]
-    rows = corpus.chunks_with_documents([s[0] for s in selected])
+        selected = folding.passages(corpus, [(cid, score, ranks, 1) for cid, score, ranks in ranked], limit, filters,
+                                    words, cut) \
+            if collapse else [((cid, score, ranks, 1), []) for cid, score, ranks in ranked[:limit]]
+        folded_chunks = {}
+    folded_ids = [c for _, ids in selected for c in ids] if not by_document else \
+        [c for c in folded_chunks.values() if c is not None]
+    rows = corpus.chunks_with_documents([e[0] for e, _ in selected] + folded_ids)
     hits = []
-    for cid, score, ranks, count in selected:
+    for (cid, score, ranks, count), folded in selected:
         row = rows[cid]
-        text, highlights = snippet(row["text"], words)
+        text, highlights = cut.get(cid) or snippet(row["text"], words)
+        if by_document:
+            collapsed = [_folded_document(corpus, doc_id, rows.get(folded_chunks[doc_id])) for doc_id in folded]
+        else:
+            collapsed = [_folded(rows[c]) for c in folded if c in rows]
         hits.append(Hit(doc_id=row["document_id"], path=row["path"], title=row["title"],
                         file_name=row["file_name"], page=row["first_page"], last_page=row["last_page"],
                         chunk_id=cid, score=round(score, 6), section=row["section"], snippet=text,
                         highlights=highlights, ranks=ranks, matches=count,
-                        source=(sources or {}).get(cid)))
+                        source=(sources or {}).get(cid), collapsed=collapsed))
     return hits
+
+
+def _folded(row: dict) -> dict:
+    """A passage folded into a hit, as `Hit.collapsed` lists it."""
+    return {"doc_id": row["document_id"], "path": row["path"], "file_name": row["file_name"],
+            "title": row["title"], "page": row["first_page"], "last_page": row["last_page"],
+            "chunk_id": row["chunk_id"]}
+
+
+def _folded_document(corpus: Corpus, doc_id: str, row: dict | None) -> dict:
+    """A document folded into a hit (by document): cited by its best candidate passage, or (not
+    among the candidates) by the document alone, with page and chunk_id null."""
+    if row is not None:
+        return _folded(row)
+    doc = corpus.document(doc_id) or {}
+    return {"doc_id": doc_id, "path": doc.get("path"), "file_name": doc.get("file_name"), "title": doc.get("title"),
+            "page": None, "last_page": None, "chunk_id": None}
 
 
 # -- more like this --------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def test_version_1_corpus_gains_the_signature_text_and_source_columns(tmp_path):
         assert "signature_text" in columns
         assert "source" in {r[1] for r in corpus.conn.execute("PRAGMA table_info(signatories)")}
         assert "context" in {r[1] for r in corpus.conn.execute("PRAGMA table_info(chunks)")}
-        assert corpus.get_meta("schema_version") == SCHEMA_VERSION == 4
+        assert corpus.get_meta("schema_version") == SCHEMA_VERSION == 5
 
 
 def test_corpus_from_a_newer_readingroom_is_refused(tmp_path):

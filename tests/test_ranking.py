@@ -102,7 +102,7 @@ def test_a_corpus_from_before_context_migrates(ingested, tmp_path):
                           "UPDATE meta SET value = '3' WHERE key = 'schema_version'"):
             conn.execute(statement)
     with Corpus(old) as corpus:
-        assert corpus.get_meta("schema_version") == 4
+        assert corpus.get_meta("schema_version") == 5
         assert corpus.rows("SELECT count(*) AS n FROM chunks WHERE context LIKE '%Jim Wells%'")[0]["n"] > 10
         assert corpus.conn.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH 'context : Alice'").fetchone()[0] == 0
         assert corpus.conn.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH 'context : Wells'").fetchone()[0] > 10

@@ -14,7 +14,8 @@ index_app = typer.Typer(help="Check or rebuild the vector index.", no_args_is_he
 
 # `search --format csv` columns (JSON carries the same fields, with ranks and highlights nested)
 CSV_COLUMNS = ["rank", "doc_id", "path", "title", "file_name", "page", "last_page", "chunk_id", "score",
-               "keyword_rank", "semantic_rank", "document_rank", "matches", "section", "snippet"]
+               "keyword_rank", "semantic_rank", "document_rank", "matches", "section", "snippet", "collapsed"]
+SHOWN_FOLDED = 5          # table output: folded near-duplicates named per hit (JSON lists them all)
 
 
 class Mode(str, Enum):
@@ -40,6 +41,7 @@ def register(app: typer.Typer) -> None:
     app.command()(search)
     app.command()(similar)
     app.command("eval")(eval_)
+    app.command()(duplicates)
     app.command()(remove)
     app.add_typer(index_app, name="index")
 
@@ -75,6 +77,7 @@ def _emit_hits(hits, fmt: Fmt, by_document: bool, empty_reason: str = "no hits")
             ranks = row.get("ranks") or {}
             row["keyword_rank"], row["semantic_rank"] = ranks.get("keyword"), ranks.get("semantic")
             row["document_rank"] = ranks.get("document")
+            row["collapsed"] = "; ".join(_cited(c) for c in row.get("collapsed") or [])
         emit_csv(rows, CSV_COLUMNS)
         return
     if understood:
@@ -93,6 +96,22 @@ def _emit_hits(hits, fmt: Fmt, by_document: bool, empty_reason: str = "no hits")
         if h.section:
             console.print(f"   [cyan]{h.section}[/cyan]", highlight=False)
         console.print(highlighted("   " + h.snippet, [(s + 3, e + 3) for s, e in h.highlights]))
+        if h.collapsed:
+            console.print(f"   [dim]{folded_text(h.collapsed)}[/dim]", highlight=False)
+
+
+def _cited(folded: dict) -> str:
+    if folded.get("page") is None:
+        return folded["file_name"]
+    pages = folded["page"] if folded["last_page"] == folded["page"] else f"{folded['page']}-{folded['last_page']}"
+    return f"{folded['file_name']} p.{pages}"
+
+
+def folded_text(collapsed: list[dict], shown: int = SHOWN_FOLDED) -> str:
+    """`and 3 near-identical in: a.eml p.1, b.eml p.2, c.pdf p.4` (the first `shown`, then how many more)."""
+    names = ", ".join(_cited(c) for c in collapsed[:shown])
+    more = f" and {len(collapsed) - shown} more" if len(collapsed) > shown else ""
+    return f"and {len(collapsed)} near-identical in: {names}{more}"
 
 
 def search(query: Optional[str] = typer.Argument(None, help='Words, or FTS5 syntax: "exact phrase", AND/OR/NOT, NEAR(a b, 10), warrant*'),
@@ -109,6 +128,7 @@ def search(query: Optional[str] = typer.Argument(None, help='Words, or FTS5 synt
            before: Optional[str] = typer.Option(None, help="Documents dated on or before (YYYY[-MM[-DD]])."),
            doc: Optional[str] = typer.Option(None, help="Only this document (id or unique prefix)."),
            understand: bool = typer.Option(True, "--understand/--no-understand", help="Recognise the agencies, states, models, people and offices the corpus knows in the query and use them as soft evidence (shown as `understood:`)."),
+           collapse: bool = typer.Option(True, "--collapse/--no-collapse", help="Fold a near-identical passage (with --by-document, document) ranked lower into its hit: `and N near-identical in: ...` (never passages of two different agreements). Clusters come from `readingroom duplicates`, run by ingest and annotate."),
            fusion: FusionMethod = typer.Option(FusionMethod.rrf, help="Hybrid fusion: rrf (reciprocal rank) or weighted (normalised scores)."),
            rrf_k: Optional[int] = typer.Option(None, help="RRF's rank constant k (score = weight / (k + rank)). Default: the tuned one (README)."),
            keyword_weight: Optional[float] = typer.Option(None, help="Weight of the keyword side in hybrid fusion (semantic is 1). Default: 0.4 (rrf), 0.2 (weighted)."),
@@ -120,13 +140,14 @@ def search(query: Optional[str] = typer.Argument(None, help='Words, or FTS5 synt
     if batch is not None:
         if query is not None:
             fail("give a query or --batch FILE, not both")
-        return _batch(batch, mode.value, limit, by_document, chosen, understand, fmt)
+        return _batch(batch, mode.value, limit, by_document, chosen, understand, fmt, collapse)
     if query is None:
         fail("give a query (or --batch FILE.csv)")
     filters = _filters(doc_type, agency, state_, model, entity, after, before, doc)
     with open_corpus() as corpus:
         try:
-            hits = run_search(corpus, query, mode.value, limit, filters, by_document, chosen, understand=understand)
+            hits = run_search(corpus, query, mode.value, limit, filters, by_document, chosen, understand=understand,
+                              collapse=collapse)
         except (QueryError, ValueError) as err:
             fail(str(err))
         reason = "no hits"
@@ -139,7 +160,8 @@ BATCH_COLUMNS = ["row", "query", "kind", "rank", "doc_id", "file_name", "page", 
                  "snippet", "hits", "documents", "notice", "understood", "error"]
 
 
-def _batch(path: Path, mode: str, limit: int, by_document: bool, fusion, understand: bool, fmt: Fmt) -> None:
+def _batch(path: Path, mode: str, limit: int, by_document: bool, fusion, understand: bool, fmt: Fmt,
+           collapse: bool = True) -> None:
     """`search --batch`: JSON, one object per query (its summary and hits); CSV, a row per query
     and hit (kind `hit`) and a summary row per query (kind `summary`); table, the summaries."""
     from search.batch import BatchError, read_rows, run
@@ -153,7 +175,7 @@ def _batch(path: Path, mode: str, limit: int, by_document: bool, fusion, underst
         if done == total:
             err_console.print("", highlight=False)
     with open_corpus() as corpus:
-        results = list(run(corpus, rows, mode, limit, by_document, fusion, understand, progress))
+        results = list(run(corpus, rows, mode, limit, by_document, fusion, understand, progress, collapse))
     for r in results:
         if r.error:
             err_console.print(f"[red]error:[/red] {path}: row {r.row} ({r.query!r}): {r.error}", highlight=False)
@@ -201,6 +223,33 @@ def similar(doc_id: str = typer.Argument(..., help="Document id (or a unique pre
         except QueryError as err:
             fail(str(err))
     _emit_hits(hits, fmt, not passages, "nothing similar: no other document has passages")
+
+
+def duplicates(threshold: float = typer.Option(None, help="Jaccard similarity of word 5-shingles at which two "
+                                             "passages (documents) are near-identical. Default: 0.85 (README)."),
+               show: int = typer.Option(10, help="How many of the largest passage clusters to list (0: none)."),
+               fmt: Fmt = typer.Option(Fmt.table, "--format")):
+    """Find near-identical passages and documents (MinHash over word 5-shingles, checked exactly) and store
+    their clusters, for search to fold. Ingest and annotate run it; run it once on a corpus made before."""
+    from corpus.duplicates import largest_clusters
+    from index.duplicates import THRESHOLD, find_duplicates
+    if threshold is not None and not 0 < threshold <= 1:
+        fail("--threshold must be in (0, 1]")
+    with open_for_writing("duplicates") as corpus:
+        done = find_duplicates(corpus, threshold or THRESHOLD)
+        largest = largest_clusters(corpus, show) if show else []
+    if fmt == Fmt.json:
+        emit_json(dict(done.as_dict(), largest=largest))
+        return
+    found = done.stored
+    console.print(f"{found['clustered_passages']} of {found['passages']} passages in {found['passage_clusters']} "
+                  f"clusters of near-identical passages; {found['clustered_documents']} of {found['documents']} "
+                  f"documents in {found['document_clusters']} clusters (Jaccard >= {done.threshold:g}); "
+                  f"{done.signed_passages} passages and {done.signed_documents} documents signed; "
+                  f"{done.seconds:.1f} s", highlight=False)
+    for c in largest:
+        console.print(f"  {c['passages']} passages in {c['documents']} documents: {c['file_name']} p.{c['page']}: "
+                      f"{c['text'][:80]!r}", highlight=False)
 
 
 def eval_(folder: Path = typer.Argument(..., help="A BEIR folder: corpus.jsonl, queries.jsonl, qrels/test.tsv."),

@@ -28,6 +28,7 @@ class Asked:
         mode = request.query_params.get("mode")
         self.mode = mode if mode in MODES else "hybrid"
         self.by_document = request.query_params.get("group") == "doc"
+        self.collapse = request.query_params.get("collapse") != "0"     # near-identical hits folded (default)
         page = request.query_params.get("page", "1")
         self.page = min(int(page), MAX_PAGES) if page.isdigit() and len(page) < 4 and int(page) > 0 else 1
         self.narrowing = Narrowing.from_params(request.query_params)
@@ -42,11 +43,11 @@ def run(request: Request, asked: Asked, limit: int | None = None):
     except (QueryError, ValueError) as err:
         return [], [], str(err)
     if limit is None:
-        shown = cite(corpus, asked.query, ranked, asked.page * PER_PAGE, asked.by_document)
+        shown = cite(corpus, asked.query, ranked, asked.page * PER_PAGE, asked.by_document, asked.collapse)
         hits = shown[(asked.page - 1) * PER_PAGE:]
         first = (asked.page - 1) * PER_PAGE + 1
     else:
-        hits, first = cite(corpus, asked.query, ranked, limit, asked.by_document), 1
+        hits, first = cite(corpus, asked.query, ranked, limit, asked.by_document, asked.collapse), 1
     return [dict(rank=n, **h.as_dict()) for n, h in enumerate(hits, first)], ranked, None
 
 
