@@ -143,10 +143,12 @@ def body_problem(name: str) -> bool:
 
 
 def _person_read_as_org(name: str) -> bool:
-    """"Rahm Emanuel" labelled ORG: a given name and a surname, no word of a body or a business."""
+    """"Rahm Emanuel" labelled ORG: a given name and a surname (which may be a word, as Walker is, but
+    not an everyday one: not "Will Power"), no word of a body or a business."""
     words = name.split()
+    from wordfreq import zipf_frequency
     return bool(PERSON_LIKE.fullmatch(name)) and is_first_name(words[0]) and person_problem(name) is None \
-        and not _common(words[-1]) and lists()["ORG"].isdisjoint({name})
+        and zipf_frequency(words[-1].lower(), "en") < 4.5 and name not in lists()["ORG"]
 
 
 def _header_person(text: str) -> str | None:
@@ -181,8 +183,11 @@ def fix_types(doc: Document) -> None:
                 m.type = "PERSON"            # "Traci", "Alana": a first name, never a body
             elif (found := body_type(m.canonical) or body_type(m.text)):
                 m.type = found
-            elif m.type == "ORG" and _person_read_as_org(m.canonical):
+            elif m.type == "ORG" and _person_read_as_org(re.sub(r"['’]s$", "", m.canonical)):
                 m.type = "PERSON"            # "Rahm Emanuel" beside a letterhead's column of offices
+                if (possessive := re.search(r"['’]s$", m.text)):      # "Mary Oates Walker’s tenure"
+                    m.end -= len(possessive.group())
+                    m.text, m.canonical = m.text[:possessive.start()], re.sub(r"['’]s$", "", m.canonical)
         elif m.type == "PERSON":
             problem = person_problem(m.canonical, header="," in m.text or "email" in m.attributes
                                      or "agency" in m.attributes)

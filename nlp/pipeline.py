@@ -83,7 +83,7 @@ def header_people(doc: Doc) -> Doc:
                 name = name[:tail.start()]
                 if not name:
                     break
-            name = name.rstrip(" \"'")
+            name = re.sub(r"[ ]\d{1,2}$", "", name.rstrip(" \"'"))     # a footnote mark: "Burns, William 3"
             if not name or "@" in name:
                 continue
             if (m := LAST_FIRST.fullmatch(name)):
@@ -108,7 +108,7 @@ NAME_WORD_RX = r"(?:[A-Z][A-Za-z'’.-]*[A-Za-z]|[A-Z])"
 # a body named head first: "Department of Law", "Board of Elections", "Government of Libya", "Office of the
 # Inspector General", "Committee on the Judiciary & Public Safety"; words on one line, capitalised but for
 # the small words inside the name
-BODY_NAME = re.compile(rf"\b{BODY_HEAD}[ ](?:of|on|for)[ ](?:the[ ])?{NAME_WORD_RX}"
+BODY_NAME = re.compile(rf"\b{BODY_HEAD}[ ](?:of|Of|on|for)[ ](?:the[ ])?{NAME_WORD_RX}"
                        rf"(?:[ ](?:(?:and|&|of|for|the|on)[ ])*{NAME_WORD_RX})*")
 NOT_BODY_TAIL = {"Directors", "Trustees", "Governors", "Supervisors"}     # a company's or a school's board
 
@@ -134,7 +134,8 @@ def body_names(doc: Doc) -> Doc:
                 spans.append(Span(doc, around.start, around.end, label="ORG"))
             continue
         if any(e.start < span.end and span.start < e.end and (e.start < span.start or e.end > span.end)
-               and "\n" not in e.text for e in ents):
+               and "\n" not in e.text and not (e.end <= span.end and doc.text[e.start_char:span.start_char].endswith(", "))
+               for e in ents):     # ("Chair, Committee" gives way: what a comma ends is no part of the name)
             continue          # the model's name crosses this one's edge on one line: its reading stands
         lead = next((e for e in ents if e.end == span.start and e.label_ in ("GPE", "ORG", "AGENCY")
                      and doc.text[e.end_char:span.start_char] == " " and "\n" not in e.text
