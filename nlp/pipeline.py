@@ -108,7 +108,7 @@ NAME_WORD_RX = r"(?:[A-Z][A-Za-z'’.-]*[A-Za-z]|[A-Z])"
 # a body named head first: "Department of Law", "Board of Elections", "Government of Libya", "Office of the
 # Inspector General", "Committee on the Judiciary & Public Safety"; words on one line, capitalised but for
 # the small words inside the name
-BODY_NAME = re.compile(rf"\b{BODY_HEAD}[ ](?:of|Of|on|for)[ ](?:the[ ])?{NAME_WORD_RX}"
+BODY_NAME = re.compile(rf"\b{BODY_HEAD}[ ](?:of|on|for)[ ](?:the[ ])?{NAME_WORD_RX}"
                        rf"(?:[ ](?:(?:and|&|of|for|the|on)[ ])*{NAME_WORD_RX})*")
 NOT_BODY_TAIL = {"Directors", "Trustees", "Governors", "Supervisors"}     # a company's or a school's board
 
