@@ -20,6 +20,7 @@ from nlp.linking import pattern_sets
 
 LAST_FIRST = re.compile(r"(?P<last>[A-Z][A-Za-z'’-]+), (?P<first>[A-Z][a-z][A-Za-z'’-]*)(?: [A-Z]\.?)?")
 WORD = re.compile(r"[A-Za-z][A-Za-z.'’&-]*")
+HEADER_WORDS = {"CC", "Cc", "BCC", "FW", "FWD", "Fwd", "RE"}
 NOT_IN_NAMES = re.compile(r"[:/@\d\u200b]|https?|www\.")       # "Website:", "Sid 1.http://latimesblogs..."
 PERSON_LIKE = re.compile(r"[A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][a-z][A-Za-z'’-]+){1,2}")
 
@@ -88,8 +89,9 @@ def person_problem(name: str, header: bool = False) -> str | None:
     A name from an email header ("Sampson, Erie") is not doubted for holding an everyday word."""
     known = lists()
     words = name.replace(",", " ").split()
-    if not words or words[0] in ("The", "A", "An", "THE") or NOT_IN_NAMES.search(name):
-        return "not a name"
+    if not words or words[0] in ("The", "A", "An", "THE") or NOT_IN_NAMES.search(name) \
+            or (len(words) > 1 and re.fullmatch(r"[A-Z]\.?", words[-1])) or set(words) & HEADER_WORDS:
+        return "not a name"              # "John J" (cut before "(BEGA)"), "Will CC Huma"
     if len(words) > 1 and words[-1] in known["FACILITY_WORDS"]:
         return "facility"
     if any(w.rstrip(".") in known["BUSINESS_WORDS"] for w in words[1:]) or (
@@ -116,7 +118,7 @@ GENERIC = {"Board", "Council", "Office", "Department", "Committee", "Commission"
 # the State Department's release stamp around its name: "UNCLASSIFIED U.S. Department of State Case No"
 STAMP_AROUND = re.compile(r"^(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|RELEASE IN (?:FULL|PART))\s+|\s+Case\s+No\.?$|"
                           r"^(?:Attorney\s+)?General['’]s\s+")      # "(Attorney) General's Public Access Counselor"
-BODY_NOT_WORDS = {"Draft", "DRAFT", "Quorum", "Subject", "Resolution", "Declaration", "Notice", "Agenda", "Minutes",
+BODY_NOT_WORDS = {"Decision", "Draft", "DRAFT", "Quorum", "Subject", "Resolution", "Declaration", "Notice", "Agenda", "Minutes",
                   "Payment", "Request", "Presentation", "PowerPoint", "Hearing", "Report", "Memo", "Period", "Room",
                   "Subscription", "Wondercamp"}
 SHORT_NAMES = {"Council", "Board", "Commission"}      # what a document calls its council, board, commission
@@ -207,7 +209,9 @@ def split_bodies(doc: Document) -> None:
     Ethics and Government Accountability", whose parts are not each a body's name."""
     out = []
     for m in doc.mentions:
-        parts = _body_list(m.text) if m.type in ("AGENCY", "ORG") and LIST_SEP.search(m.text) else None
+        parts = None
+        if m.type in ("AGENCY", "ORG"):
+            parts = (_body_list(m.text) if LIST_SEP.search(m.text) else None) or _run_together(m.text)
         if not parts:
             out.append(m)
             continue
@@ -217,6 +221,26 @@ def split_bodies(doc: Document) -> None:
                                normalized=None, page=m.page, start=m.start + start, end=m.start + end,
                                chunk_index=m.chunk_index, attributes={}))
     doc.mentions = out
+
+
+RUN_TOGETHER = re.compile(rf"^(?P<a>(?:the\s+|The\s+)?(?:[A-Z][\w'’.-]*\s+(?:(?:of|and|&|the)\s+)*)*?"
+                          rf"{BODY_HEADS}(?:\s+(?:of|on|for)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:(?:of|and|&|the)\s+)*"
+                          rf"[A-Z][\w'’.-]*)*?)?)\s+(?P<b>{BODY_HEADS}\s+(?:of|on|for)\s+.+?)(?:\s+[a-z])?$")
+
+
+HEAD_FIRST = re.compile(rf"{BODY_HEADS}\s+(?:of|on|for)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:(?:of|and|&|the)\s+)*[A-Z][\w'’.-]*)*")
+
+
+def _run_together(text: str) -> list[tuple[int, int]] | None:
+    """"District of Columbia Office of Open Government Board of Ethics and Government Accountability p"
+    (a signature block's two lines run together): the spans of the two bodies, when the first is a
+    body's name of its own (so "Cook County Department of Corrections" stays one)."""
+    found = RUN_TOGETHER.match(text.strip())
+    if not found or not HEAD_FIRST.fullmatch(found.group("b")) \
+            or re.match(r"Office of (?:the )?Inspector General", found.group("b")):    # a department's own OIG
+        return None
+    lead = len(text) - len(text.lstrip())
+    return [(lead + found.start("a"), lead + found.end("a")), (lead + found.start("b"), lead + found.end("b"))]
 
 
 def _body_list(text: str) -> list[tuple[int, int]] | None:

@@ -135,3 +135,13 @@ def test_a_web_address_or_a_form_label_is_no_person():
     found = mentions("E-mail: police@cityofchicago.org · Website:\u200b www.cityofchicago.org/police\n"
                      "Sid\n\n\n\n1.http://latimesblogs.latimes.com/lanow/2011/01/")
     assert not {p for p in by_type(found, "PERSON") if ":" in p or "http" in p}
+
+
+def test_two_bodies_run_together_are_two_and_a_cut_name_is_no_person():
+    from nlp.entity_types import _run_together, person_problem
+    text = "District of Columbia Office of Open Government Board of Ethics and Government Accountability p"
+    assert [text[a:b] for a, b in _run_together(text)] == \
+        ["District of Columbia Office of Open Government", "Board of Ethics and Government Accountability"]
+    assert _run_together("Cook County Department of Corrections") is None
+    assert _run_together("City of Chicago Department of Law") is None
+    assert person_problem("John J") and person_problem("Will CC Huma") and not person_problem("John J. Grimaldi")
