@@ -8,7 +8,8 @@ test (copy the .db and .faiss first: opening migrates the schema). Part of bench
 (`--foia-corpus`).
 
 (d) document-level sets, per type (PERSON, AGENCY, ORG) and source kind: for each labelled
-    document (matched by path), our entities with a mention in it. One of ours is right when its
+    document (matched by path; an attachment by its parent's path and its file name), our entities
+    with a mention in it. One of ours is right when its
     name or a form printed in the document is the gold entity's name or one of its aliases (case,
     spacing and punctuation aside), and of the same type; a second entity of ours for the same
     gold entity is wrong (one person split in two). Precision = right / ours, recall = gold found / gold.
@@ -51,10 +52,16 @@ def gold_keys(entity: dict) -> set[str]:
     return keys - {""}
 
 
-def predicted(db: sqlite3.Connection, source: str) -> dict[str, list[dict]] | None:
-    """Our entities of each type with a mention in the document at `source` (None: not in the corpus)."""
-    row = db.execute("SELECT id FROM documents WHERE parent_id IS NULL AND (path = ? OR path LIKE ?)",
-                     [source, "%/" + source]).fetchone()
+def predicted(db: sqlite3.Connection, source: str, attachment: str | None = None) -> dict[str, list[dict]] | None:
+    """Our entities of each type with a mention in the document at `source`, or in its attachment of that
+    file name when the label is for an attachment (None: not in the corpus)."""
+    if attachment:
+        row = db.execute("SELECT d.id FROM documents d JOIN documents p ON p.id = d.parent_id"
+                         " WHERE p.parent_id IS NULL AND (p.path = ? OR p.path LIKE ?) AND d.file_name = ?",
+                         [source, "%/" + source, attachment]).fetchone()
+    else:
+        row = db.execute("SELECT id FROM documents WHERE parent_id IS NULL AND (path = ? OR path LIKE ?)",
+                         [source, "%/" + source]).fetchone()
     if row is None:
         return None
     out: dict[str, list[dict]] = {t: [] for t in TYPES}
@@ -120,7 +127,7 @@ def doc_report(db, labels: list[dict], split: str, show_errors: int) -> DocScore
     rows = [d for d in labels if split == "all" or d["split"] == split]
     score, missing = DocScore(), []
     for doc in rows:
-        ours = predicted(db, doc["source"])
+        ours = predicted(db, doc["source"], doc.get("attachment"))
         if ours is None:
             missing.append(doc["source"])
             continue

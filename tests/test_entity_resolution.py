@@ -145,3 +145,28 @@ def test_entity_commands_show_merge_split_rename_retype_and_list_decisions(tmp_p
     assert [d["action"] for d in decisions] == ["retype", "merge", "split", "rename"]
     failed = CliRunner().invoke(app, ["--corpus", str(path), "entity", "merge", "Nobody Here", "OAH"])
     assert failed.exit_code == 2 and "no entity named 'Nobody Here'" in failed.output
+
+
+def test_a_one_word_name_writing_from_a_persons_address_is_that_person():
+    # the State Department releases: "From: H <hdr22@clintonemail.com>"
+    pairs, dropped = merged([
+        row(1, "Hillary Rodham Clinton", 182, docs=("a",), emails=["hdr22@clintonemail.com"]),
+        row(2, "H", 227, docs=("b",), emails=["hdr22@clintonemail.com", "hrod17@clintonemail.com"]),
+        row(3, "Cheryl Mills", 50, docs=("a",), emails=["millscd@state.gov"]),
+        row(4, "Jake", 3, docs=("c",), emails=["shared@state.gov"]),
+        row(5, "Jacob Sullivan", 20, docs=("c",), emails=["shared@state.gov"]),
+        row(6, "Philippe Reines", 20, docs=("c",), emails=["shared@state.gov"]),
+    ])
+    assert ("Hillary Rodham Clinton", "H") in pairs
+    assert not any("Jake" in p for p in pairs)     # an address two surnames share says nothing
+
+
+def test_an_acronym_the_model_read_as_a_company_is_the_agency_a_document_defines():
+    pairs, _ = merged([
+        row(1, "Chicago Police Department", 214, type_="AGENCY", docs=("a",), acronyms=["CPD"]),
+        row(2, "CPD", 5, type_="ORG", docs=("b",)),
+        row(3, "NOC", 4, type_="ORG", docs=("b",)),
+        row(4, "National Oil Corporation", 4, type_="ORG", docs=("c",), acronyms=["NOC"]),
+    ])
+    assert ("Chicago Police Department", "CPD") in pairs
+    assert not any("NOC" in p for p in pairs)      # an ORG's acronym stays with no agency

@@ -80,3 +80,68 @@ def test_the_council_is_the_one_council_the_document_names():
     found = mentions("Cc: Weil, Sonia (Council)\n\nThe Council will hold its hearing on the bill next week.")
     assert [m.canonical for m in found if m.text == "Council" and m.type == "AGENCY"][-1] == \
         "Council of the District of Columbia"
+
+
+def test_bodies_named_head_first_that_the_model_misses_are_agencies():
+    # a DC Council signature block, and a CPD FOIA request's list of offices
+    found = mentions("Sonia Weil\n\nLegislative Counsel\n\nCommittee on the Judiciary & Public Safety\n\n"
+                     "Chair, Councilmember Charles Allen, Ward 6\n")
+    assert "Committee on the Judiciary & Public Safety" in by_type(found, "AGENCY")
+    found = mentions("Whether the case was referred to the offices of the Cook County State’s Attorney or the City "
+                     "of Chicago Department of Law. We checked with the Board of Elections and the CPD Bureau of "
+                     "Support Services.")
+    assert {"City of Chicago Department of Law", "Board of Elections", "CPD Bureau of Support Services"} \
+        <= by_type(found, "AGENCY")
+    assert "Board of Directors" not in by_type(mentions("The Board of Directors of the NOC met."), "AGENCY")
+
+
+def test_a_layout_gap_or_a_bullet_ends_a_name():
+    found = mentions("Traci L. Hughes, Esq., Director\nDistrict of Columbia Office of  Open Government   Board of "
+                     "Ethics and Government Accountability p: 202.481.3406")
+    agencies = by_type(found, "AGENCY")
+    assert {"District of Columbia Office of Open Government", "Board of Ethics and Government Accountability"} \
+        <= agencies and not any("Government Board" in a for a in agencies)
+    found = mentions("www.dcrb.dc.gov \n \n           E-mail: dcrb@dc.gov \n \n \n \nJanice Adams ● Jeffrey Barnette ● "
+                     "Lyle M. Blanchard ● Joseph M. Bress ● Mary A. Collins ● Gary W. Hankins \n")
+    people = by_type(found, "PERSON")
+    assert {"Jeffrey Barnette", "Lyle M. Blanchard", "Joseph M. Bress", "Mary A. Collins"} <= people
+    assert not any("●" in p for p in people)
+
+
+def test_bodies_named_in_one_breath_are_each_a_mention():
+    found = mentions("We, at OAH will be told by MOTA, The  Council and Superior Court who their appointees "
+                     "are/will be. We have checked with ODAI.")
+    agencies = by_type(found, "AGENCY")
+    assert {"Superior Court", "Mayor's Office of Talent and Appointments",
+            "Office of Documents and Administrative Issuances", "Office of Administrative Hearings"} <= agencies
+    assert not any(" and Superior" in a for a in agencies)
+    found = mentions("Current level of review (Superintendent, Department of Law, Department of\nProcurement or "
+                     "the Board of Directors)")
+    assert {"Department of Law", "Department of Procurement"} <= by_type(found, "AGENCY")
+    # one body whose name holds an "and" stays one
+    found = mentions("The Board of Ethics and Government Accountability and the Office of Budget and Finance met.")
+    assert {"Board of Ethics and Government Accountability", "Office of Budget and Finance"} <= by_type(found, "AGENCY")
+
+
+def test_the_attribution_of_a_quoted_message_names_a_person():
+    found = mentions("Sent from my iPhone\n\n\nOn Feb 2, 2017, at 3:19 PM, Grimaldi, John J. (BEGA)\n"
+                     "<John.Grimaldi@dc.gov <mailto:John.Grimaldi@dc.gov> > wrote:\n\n\tGood afternoon, Justin.\n")
+    people = [m for m in found if m.type == "PERSON"]
+    assert "John J. Grimaldi" in {m.canonical for m in people}
+    assert not any(m.canonical.endswith(("(", "J")) for m in people)
+
+
+def test_a_web_address_or_a_form_label_is_no_person():
+    found = mentions("E-mail: police@cityofchicago.org · Website:\u200b www.cityofchicago.org/police\n"
+                     "Sid\n\n\n\n1.http://latimesblogs.latimes.com/lanow/2011/01/")
+    assert not {p for p in by_type(found, "PERSON") if ":" in p or "http" in p}
+
+
+def test_two_bodies_run_together_are_two_and_a_cut_name_is_no_person():
+    from nlp.entity_types import _run_together, person_problem
+    text = "District of Columbia Office of Open Government Board of Ethics and Government Accountability p"
+    assert [text[a:b] for a, b in _run_together(text)] == \
+        ["District of Columbia Office of Open Government", "Board of Ethics and Government Accountability"]
+    assert _run_together("Cook County Department of Corrections") is None
+    assert _run_together("City of Chicago Department of Law") is None
+    assert person_problem("John J") and person_problem("Will CC Huma") and not person_problem("John J. Grimaldi")
