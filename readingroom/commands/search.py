@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from readingroom.cli_common import Fmt, fail, open_corpus, open_for_writing
+from readingroom.cli_common import Fmt, fail, open_corpus, open_for_writing, say_error
 from readingroom.output import console, emit, emit_csv, emit_json, errors as err_console, highlighted
 
 index_app = typer.Typer(help="Check or rebuild the vector index.", no_args_is_help=True)
@@ -178,7 +178,7 @@ def _batch(path: Path, mode: str, limit: int, by_document: bool, fusion, underst
         results = list(run(corpus, rows, mode, limit, by_document, fusion, understand, progress, collapse))
     for r in results:
         if r.error:
-            err_console.print(f"[red]error:[/red] {path}: row {r.row} ({r.query!r}): {r.error}", highlight=False)
+            say_error(f"{path}: row {r.row} ({r.query!r}): {r.error}")
     if fmt == Fmt.json:
         emit_json([dict(r.summary(), results=[dict(rank=n, **h.as_dict()) for n, h in enumerate(r.hits, 1)])
                    for r in results])
