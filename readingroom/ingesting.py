@@ -47,6 +47,11 @@ class IngestSummary:
         return out
 
 
+# set while an ingest stores documents, cleared once entities are resolved and duplicates found
+# across the corpus: a run killed in between (every file stored, those steps not run) leaves it set
+CORPUS_STEPS_PENDING = "ingest_corpus_steps_pending"
+
+
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     for path in paths:
         path = Path(path)
@@ -156,6 +161,8 @@ def ingest(corpus: Corpus, paths: Iterable[str | Path], options: IngestOptions |
     summary = IngestSummary()
     started = time.monotonic()
     jobs = _plan(paths, corpus, summary, options)
+    if jobs:    # until the corpus-wide steps below are done, a re-run must do them (even with nothing new)
+        corpus.set_meta(CORPUS_STEPS_PENDING, True)
     notify = on_progress or (lambda *a: None)
     notify("planned", summary, len(jobs))
     vectors = open_index(corpus) if embed else None
@@ -211,11 +218,12 @@ def ingest(corpus: Corpus, paths: Iterable[str | Path], options: IngestOptions |
         embed_pending(force=True)
         if embed:   # chunks an earlier, interrupted run stored but did not embed
             summary.embedded += len(sync(corpus, vectors=vectors).missing)
-        if summary.documents:
+        if summary.documents or corpus.get_meta(CORPUS_STEPS_PENDING):
             from readingroom.entity_resolution import resolve_entities
             resolve_entities(corpus)     # one entity per person and agency, and the user's decisions
             from index.duplicates import find_duplicates
             find_duplicates(corpus)      # near-identical passages and documents, for search to fold
+            corpus.set_meta(CORPUS_STEPS_PENDING, False)
     except KeyboardInterrupt:
         summary.interrupted = True
         pool.close()

@@ -69,3 +69,31 @@ def test_kill_and_rerun_equals_one_clean_run(tmp_path):
     assert snapshot(killed) == snapshot(clean)
     check = subprocess.run(READINGROOM + ["--corpus", str(killed), "index", "check"], capture_output=True, text=True)
     assert check.returncode == 0 and check.stdout.startswith("ok"), check.stdout
+
+
+def test_interrupted_after_every_file_is_stored_the_rerun_still_resolves_entities(tmp_path, monkeypatch):
+    """Every document stored, then interrupted before the corpus-wide steps (entity resolution,
+    duplicates): a re-run has no file left to ingest, yet must do those steps (a 20-moment crash
+    run found 'Asst' and 'Xv' left as persons that a clean run drops)."""
+    import readingroom.entity_resolution as resolution
+    from corpus.store import Corpus
+    from ingest.options import IngestOptions
+    from readingroom.ingesting import ingest
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in (ARCADIA, EMAIL_PLAIN):
+        shutil.copy(path, folder / path.name)
+    with Corpus(tmp_path / "clean.db") as corpus:
+        ingest(corpus, [folder], IngestOptions(workers=1))
+    resolve = resolution.resolve_entities
+
+    def interrupted(corpus):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(resolution, "resolve_entities", interrupted)
+    with Corpus(tmp_path / "c.db") as corpus:
+        assert ingest(corpus, [folder], IngestOptions(workers=1)).interrupted
+    monkeypatch.setattr(resolution, "resolve_entities", resolve)
+    with Corpus(tmp_path / "c.db") as corpus:
+        again = ingest(corpus, [folder], IngestOptions(workers=1))
+    assert again.documents == 0
+    assert snapshot(tmp_path / "c.db") == snapshot(tmp_path / "clean.db")
