@@ -17,6 +17,8 @@ FEDERAL = re.compile(r"^(?:U\.S\.|United States|ICE|DHS|Department of Homeland|E
 # a name cut short (OCR, a line break): "County Sheriff's Office" for "St. Mary's County Sheriff's Office"
 FRAGMENT = re.compile(r"^(?:County|Sheriff|Police|Office|Department|Dept|City|State|Jail|Detention|Corrections|"
                       r"Law\s+Enforcement|Agency|Services)\b", re.I)
+# a unit inside the party, never the party itself: "the LEA's Internal Affairs Division"
+SUBUNIT = re.compile(r"^LEA\b|\bInternal\s+Affairs\b|\b(?:Division|Unit|Section)$", re.I)
 # the opening sentence names the party: "... an agreement between U.S. Immigration and Customs
 # Enforcement (ICE), a component of the Department of Homeland Security (DHS), and the X, hereinafter ..."
 OPENING = re.compile(r"agreement\s+between\s+(?:U\.\s?S\.|United\s+States)\s+Immigration\s+(?:and|&)\s+Customs\s+"
@@ -30,10 +32,11 @@ def extract_agreement(doc: Document) -> None:
     mentions = doc.mentions
     models = Counter(m.canonical for m in mentions if m.type == "PROGRAM_MODEL" and m.page <= 2) \
         or _model_from_wording(doc.text)
-    parties = [m.canonical for m in mentions if m.type == "AGENCY" and not FEDERAL.match(m.canonical)
-               and not FRAGMENT.match(m.canonical)]
-    first_page = [m.canonical for m in mentions if m.type == "AGENCY" and m.page == 1
-                  and not FEDERAL.match(m.canonical) and not FRAGMENT.match(m.canonical)]
+    def party(m) -> bool:
+        return (m.type == "AGENCY" and not FEDERAL.match(m.canonical) and not FRAGMENT.match(m.canonical)
+                and not SUBUNIT.search(m.canonical))
+    parties = [m.canonical for m in mentions if party(m)]
+    first_page = [m.canonical for m in mentions if party(m) and m.page == 1]
     agency = (first_page or parties or [None])[0]
     if not agency:
         agency = _completed(doc.text, [m.canonical for m in mentions if m.type == "AGENCY"

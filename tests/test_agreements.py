@@ -332,3 +332,22 @@ def test_a_signers_title_belongs_to_the_signers_party():
     assert _party_title("Sheriff", ice=True) is None
     assert _party_title("Sheriff", ice=False) == "Sheriff"
     assert _party_title("Attorney General", ice=False) == "Attorney General"
+
+
+def test_a_unit_of_the_agency_is_never_the_party():
+    """Boca Raton's TFM agreement: the party is a fill-in field spaCy does not read as an agency,
+    and 'the LEA's Internal Affairs Division' is the first agency named; it is a unit, not the party."""
+    from nlp.annotate import annotate
+    from nlp.pipeline import load_pipeline
+    opening = ("MEMORANDUM OF AGREEMENT\n287(g) Task Force Model\nThis Memorandum of Agreement (MOA) constitutes an "
+               "agreement between United States Immigration and Customs Enforcement (ICE), a component of the "
+               "Department of Homeland Security (DHS), and the Boca Raton Police Services Department, pursuant to "
+               "which ICE delegates to nominated, trained, and certified officers or employees of the BRPSD "
+               "(hereinafter interchangeably referred to as \"Law Enforcement Agency\" (LEA)), the authority to "
+               "perform certain immigration enforcement functions as specified herein.\n")
+    complaints = ("XII. COMPLAINT PROCEDURES\nComplaints will be referred to the LEA's Internal Affairs Division "
+                  "for resolution. The LEA's Internal Affairs Division will inform ICE of the outcome.\n")
+    doc = Document(id="x", path="x.pdf", file_name="x.pdf", media_type="application/pdf",
+                   pages=[Page(1, opening), Page(2, complaints)])
+    agency = annotate(doc, load_pipeline()).agreement["agency"]
+    assert agency and "Internal Affairs" not in agency and "Boca Raton" in agency
