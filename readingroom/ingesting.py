@@ -25,10 +25,12 @@ from ingest.load import Split, read_file, sha256
 from ingest.options import IngestOptions
 from readingroom.executors import Executor, open_executor
 from readingroom.supervised import Lost
-from readingroom.units import FileUnit, FinishUnit, Kept, PagesUnit, init_worker, run_unit
+from readingroom.units import (EmbedUnit, FileUnit, FinishUnit, Kept, PagesUnit, embedding_texts,
+                               init_worker, run_unit)
 
 EMBED_BATCH = 256
 MAX_ATTEMPTS = 2          # a unit whose worker died is run once more
+EMBED_UNIT = 256          # a split document with more passages is embedded in slices of this many, in parallel
 
 
 @dataclass
@@ -191,19 +193,41 @@ def ingest(corpus: Corpus, paths: Iterable[str | Path], options: IngestOptions |
                 doc.pages += part.pages
                 if part.warnings:
                     doc.meta.setdefault("warnings", []).extend(part.warnings)
-        pool.submit(FinishUnit(doc), urgent=True)
+        pool.submit(FinishUnit(doc, EMBED_UNIT if embed else None), urgent=True)
 
     def finished(unit: FinishUnit, result) -> None:
-        entry = splits.pop(unit.doc.id)
-        if isinstance(result, Lost):
-            fail(Failure(unit.doc.path, result.kind, result.reason, unit.doc.id))
-        elif isinstance(result, Failure):
-            fail(result)
+        entry = splits[unit.doc.id]
+        if isinstance(result, (Lost, Failure)):
+            splits.pop(unit.doc.id)
+            fail(result if isinstance(result, Failure) else Failure(unit.doc.path, result.kind, result.reason,
+                                                                   unit.doc.id))
+            notify("file", summary, len(jobs))
+        elif embed and result.vectors is None and len(result.chunks) > EMBED_UNIT:
+            texts = embedding_texts(result)          # many passages: embedded in slices, in parallel
+            entry["doc"], entry["slices"] = result, {}
+            entry["starts"] = list(range(0, len(texts), EMBED_UNIT))
+            for start in reversed(entry["starts"]):
+                pool.submit(EmbedUnit(result.id, result.path, start, texts[start:start + EMBED_UNIT]), urgent=True)
         else:
-            store(result)
-            for first, last, lost in entry["failed"]:   # the rest of the document is stored
-                fail(Failure(f"{unit.doc.path}#pages={first}-{last}", lost.kind,
-                             f"pages {first}-{last}: {lost.reason}", unit.doc.id))
+            entry["doc"] = result
+            store_split(unit.doc.id)
+
+    def embedded(unit: EmbedUnit, result) -> None:
+        entry = splits[unit.doc_id]
+        entry["slices"][unit.start] = None if isinstance(result, Lost) else result[0]
+        if len(entry["slices"]) == len(entry["starts"]):
+            made = [entry["slices"][start] for start in entry["starts"]]
+            if all(part is not None for part in made):     # else they are embedded here
+                import numpy as np
+                entry["doc"].vectors = np.vstack(made)
+            store_split(unit.doc_id)
+
+    def store_split(doc_id: str) -> None:
+        entry = splits.pop(doc_id)
+        doc = entry["doc"]
+        store(doc)
+        for first, last, lost in entry["failed"]:   # the rest of the document is stored
+            fail(Failure(f"{doc.path}#pages={first}-{last}", lost.kind, f"pages {first}-{last}: {lost.reason}", doc.id))
         notify("file", summary, len(jobs))
 
     def file_done(unit: FileUnit, results: list) -> None:
@@ -230,6 +254,8 @@ def ingest(corpus: Corpus, paths: Iterable[str | Path], options: IngestOptions |
             pages_done(unit, result if isinstance(result, Lost) else result[0])
         elif isinstance(unit, FinishUnit):
             finished(unit, result if isinstance(result, Lost) else result[0])
+        elif isinstance(unit, EmbedUnit):
+            embedded(unit, result)
         elif isinstance(result, Lost):
             fail(Failure(unit.path, result.kind, result.reason, unit.doc_id))
             notify("file", summary, len(jobs))

@@ -5,7 +5,8 @@
   not loaded.
 - `PagesUnit`: pages first..last of a split file, loaded (text, OCR); nothing else.
 - `FinishUnit`: a split file's document with all its pages, reassembled in order by the driver:
-  annotated and embedded.
+  annotated, and embedded when it has few passages.
+- `EmbedUnit`: a slice of the passages of a long document, embedded (the slices run in parallel).
 
 A worker loads the spaCy pipeline and the encoder once (`init_worker`) and embeds the passages
 of every document it annotates, with the encoder the corpus records: the driver only writes.
@@ -54,10 +55,23 @@ class PagesUnit:
 @dataclass
 class FinishUnit:
     doc: Document
+    embed_up_to: int | None = None   # more passages than this: the driver has them embedded in slices
     attempt: int = 1
 
     def describe(self) -> str:
         return self.doc.path
+
+
+@dataclass
+class EmbedUnit:
+    doc_id: str
+    path: str
+    start: int                   # the index of its first passage in the document
+    texts: list[str]
+    attempt: int = 1
+
+    def describe(self) -> str:
+        return f"{self.path}#passages={self.start + 1}-{self.start + len(self.texts)}"
 
 
 @dataclass
@@ -105,7 +119,9 @@ def run_unit(unit) -> list:
     if isinstance(unit, PagesUnit):
         return [_load_pages(unit)]
     if isinstance(unit, FinishUnit):
-        return [_finish(unit.doc)]
+        return [_finish(unit.doc, unit.embed_up_to)]
+    if isinstance(unit, EmbedUnit):
+        return [_encode(unit.texts)]
     return _load_file(unit)
 
 
@@ -163,8 +179,9 @@ def _load_pages(unit: PagesUnit) -> PagesDone:
     return PagesDone(doc.pages, doc.meta.get("warnings", []))
 
 
-def _finish(doc: Document) -> Document | Failure:
-    """Annotate a loaded document and embed its passages."""
+def _finish(doc: Document, embed_up_to: int | None = None) -> Document | Failure:
+    """Annotate a loaded document and embed its passages (unless there are more than
+    `embed_up_to`: then the driver has them embedded in parallel slices)."""
     from nlp.annotate import annotate
     if _worker["broken"]:
         return Failure(doc.path, "nlp", _worker["broken"], doc.id)
@@ -172,20 +189,25 @@ def _finish(doc: Document) -> Document | Failure:
         annotate(doc, _worker["nlp"])
     except Exception as err:
         return Failure(doc.path, "nlp", f"{type(err).__name__}: {err}", doc.id)
-    doc.vectors = _embed(doc)
+    if embed_up_to is None or len(doc.chunks) <= embed_up_to:
+        doc.vectors = _encode(embedding_texts(doc)) if doc.chunks else None
     return doc
 
 
-def _embed(doc: Document):
-    """The vectors of a document's passages (as the store will hold them: context, then text),
-    or None when this worker does not embed (the driver then does)."""
-    import ingest.ocr
+def embedding_texts(doc: Document) -> list[str]:
+    """What the encoder reads for each of a document's passages, as the store will hold them:
+    its context line, then its text."""
     from corpus.context import embedding_text, for_document
+    return [embedding_text(context, chunk.text) for chunk, context in zip(doc.chunks, for_document(doc))]
+
+
+def _encode(texts: list[str]):
+    """Their vectors, or None when this worker does not embed (the driver then does)."""
+    import ingest.ocr
     encoder = _encoder()
-    if encoder is None or not doc.chunks:
+    if encoder is None:
         return None
     import numpy as np
-    texts = [embedding_text(context, chunk.text) for chunk, context in zip(doc.chunks, for_document(doc))]
     parts = []
     for start in range(0, len(texts), EMBED_SLICE):
         parts.append(encoder.encode(texts[start:start + EMBED_SLICE]))

@@ -74,12 +74,15 @@ def test_a_pdf_loaded_in_page_ranges_is_stored_as_loaded_whole(tmp_path):
     assert [r[0] for r in conn.execute("SELECT page_number FROM pages ORDER BY rowid")] == list(range(1, 11))
 
 
-def test_vectors_made_in_the_workers_are_the_corpus_encoder_s_of_the_stored_text(tmp_path):
+def test_vectors_made_in_the_workers_are_the_corpus_encoder_s_of_the_stored_text(tmp_path, monkeypatch):
+    import readingroom.ingesting
     from corpus.context import texts_to_embed
     from corpus.store import Corpus
     from index.sync import encoder_for, open_index
+    monkeypatch.setattr(readingroom.ingesting, "EMBED_UNIT", 8)     # 36 passages: embedded in 5 slices
     db = tmp_path / "c.db"
-    ingest_into(db, [JIM_WELLS], workers=2, unit_pages=4)
+    done = ingest_into(db, [JIM_WELLS], workers=2, unit_pages=4)
+    assert done.embedded == done.chunks == 36
     with Corpus(db) as corpus:
         ids, stored = open_index(corpus).all_vectors()
         texts = dict(texts_to_embed(corpus, ids.tolist()))
