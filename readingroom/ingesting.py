@@ -46,6 +46,7 @@ class IngestSummary:
     embedded: int = 0
     errors: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
+    writing_seconds: float = 0.0      # of which the main process spent writing (SQLite, FAISS)
     interrupted: bool = False
 
     def as_dict(self) -> dict:
@@ -137,6 +138,13 @@ def ingest(corpus: Corpus, paths: Iterable[str | Path], options: IngestOptions |
         corpus.record_error(failure.path, failure.stage, failure.reason, failure.document_id)
 
     def store(item: Document) -> None:
+        began = time.monotonic()
+        try:
+            _store(item)
+        finally:
+            summary.writing_seconds = round(summary.writing_seconds + time.monotonic() - began, 3)
+
+    def _store(item: Document) -> None:
         try:
             new_chunks = corpus.add_document(item)
         except Exception as err:   # a full disk stops the batch (every file would fail); else record it, go on
