@@ -21,11 +21,12 @@ system:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq tesseract-ocr catdoc chromium; }
 
 # torch first, pinned to the CPU build: a plain `torch` pulls a multi-GB CUDA build.
+# Ray is an optional extra for users (`pip install 'readingroom[ray]'`); the tests install it.
 $(STAMP): pyproject.toml | system
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,ray]'      # ray: the tests of ingest --cluster (tests/test_ray.py)
 	$(RR) index export-encoder
 	touch $(STAMP)
 

@@ -71,6 +71,7 @@ class Document:
     agreement: dict[str, Any] | None = None      # MOA facts, when it is one
     signatories: list[dict[str, Any]] = field(default_factory=list)
     clauses: list[dict[str, Any]] = field(default_factory=list)
+    vectors: Any = None              # its chunks' vectors (float32, a row per chunk), when a worker embedded them
 
     @property
     def text(self) -> str:

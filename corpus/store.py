@@ -198,9 +198,12 @@ class Corpus:
                 for chunk, row in zip(doc.chunks, stored):
                     chunk.id = row["id"]
             else:
+                # the new passages first, then the old ones out: new ids are never the old ones, so
+                # an old vector left by a run killed before the index was updated is an orphan, found
+                # and dropped, not taken for the new passage's
                 removed = [r["id"] for r in stored]
-                self.conn.execute("DELETE FROM chunks WHERE document_id = ?", [doc.id])
                 added = self._write_chunks(doc)
+                self.conn.executemany("DELETE FROM chunks WHERE id = ?", [(i,) for i in removed])
             self._write_annotations(doc)
             self.conn.execute("UPDATE documents SET title = ?, doc_type = ?, doc_date = ? WHERE id = ?",
                               [doc.title, doc.doc_type, doc.doc_date, doc.id])

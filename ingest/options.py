@@ -19,3 +19,4 @@ class IngestOptions:
     timeout: float = 300                   # seconds a worker may go without progress (a file, a page OCR'd)
     max_memory_mb: int = 4096              # address space of each worker (RLIMIT_AS); 0 for none
     keep_originals: bool = True            # keep each file beside the corpus (corpus.originals)
+    unit_pages: int = 24                   # a PDF or TIFF longer than this loads in ranges of this many pages, in parallel

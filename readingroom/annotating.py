@@ -6,7 +6,9 @@ facts and clauses replaced, one document per transaction. Passages that come out
 their ids and vectors; a document whose passages change gets new ones, embedded at the end.
 
 With `workers` > 1 the NLP runs in that many processes (each loads the spaCy pipeline once);
-the main process reads the stored documents, hands them out, and writes what comes back.
+the main process reads the stored documents, hands them out, and writes what comes back. With
+`cluster` (or an `executor`), the same is done by the engine `readingroom.executors` gives (Ray
+actors on a cluster), the documents shipped to them: the workers need no access to the corpus.
 """
 from __future__ import annotations
 
@@ -54,12 +56,17 @@ def _annotated(doc):
 
 def reannotate(corpus: Corpus, doc_ids: Iterable[str] | None = None,
                on_progress: Callable[[AnnotateSummary, int], None] | None = None,
-               embed: bool = True, workers: int = 1) -> AnnotateSummary:
+               embed: bool = True, workers: int = 1, cluster: str | None = None,
+               executor=None) -> AnnotateSummary:
     if embed:
         from index.sync import encoder_key
         encoder_key(corpus)     # an encoder that would mix is refused before any work
     ids = list(doc_ids) if doc_ids is not None else corpus.document_ids()
     summary, removed, added = AnnotateSummary(), [], []
+    if cluster or executor:
+        from readingroom.executors import open_executor
+        _annotate_on(executor or open_executor(cluster, workers), corpus, ids, summary, removed, added, on_progress)
+        return _finish(corpus, summary, removed, added, embed)
     workers = max(1, min(workers, len(ids)))
     pool = multiprocessing.get_context("spawn").Pool(workers, _init_worker) if workers > 1 else None
     if pool is None:
@@ -79,6 +86,31 @@ def reannotate(corpus: Corpus, doc_ids: Iterable[str] | None = None,
         if pool is not None:
             pool.terminate()
             pool.join()
+    return _finish(corpus, summary, removed, added, embed)
+
+
+def _annotate_on(executor, corpus: Corpus, ids: list[str], summary: AnnotateSummary, removed: list,
+                 added: list, on_progress) -> None:
+    """The NLP on an executor's workers, a bounded batch of documents in flight at a time."""
+    from readingroom.supervised import Lost
+    try:
+        executor.start(_init_worker, (True,), _annotated, None, None)
+        for start in range(0, len(ids), BATCH * 4):
+            for doc_id in ids[start:start + BATCH * 4]:
+                executor.submit(corpus.stored_document(doc_id))
+            for doc, result in executor.results():
+                failed = result.reason if isinstance(result, Lost) else result[1]
+                if failed:
+                    summary.errors.append({"document_id": doc.id, "path": doc.path, "reason": failed})
+                    continue
+                _store(corpus, result[0], summary, removed, added)
+                if on_progress:
+                    on_progress(summary, len(ids))
+    finally:
+        executor.close()
+
+
+def _finish(corpus: Corpus, summary: AnnotateSummary, removed: list, added: list, embed: bool) -> AnnotateSummary:
     corpus.drop_orphan_entities()
     from readingroom.entity_resolution import resolve_entities
     summary.resolved = resolve_entities(corpus)

@@ -20,6 +20,10 @@ from readingroom.output import console, emit, emit_json, errors as err_console
 app = typer.Typer(help="Ingest, search and compare FOIA releases and 287(g) agreements.",
                   cls=FrontDoor, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
+CLUSTER_HELP = ("Run the work on Ray: ray://HOST:PORT or HOST:PORT of a running cluster, or auto (a Ray on this "
+                "machine). Default: $RAY_ADDRESS, else worker processes here. Needs readingroom[ray].")
+
+
 class Ocr(str, Enum):
     auto = "auto"
     always = "always"
@@ -59,19 +63,24 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files and folders (sear
                                                   "progress) before it is stopped and recorded as an error."),
            max_memory: int = typer.Option(4096, help="MiB of address space per worker (0: no limit); a file "
                                                      "that needs more is stopped and recorded as an error."),
+           cluster: Optional[str] = typer.Option(None, "--cluster", envvar="RAY_ADDRESS", help=CLUSTER_HELP),
+           unit_pages: int = typer.Option(24, help="A PDF or TIFF longer than this loads in ranges of this "
+                                                   "many pages, in parallel."),
            keep_originals: bool = typer.Option(True, "--keep-originals/--no-keep-originals",
                                                help="Keep each file beside the corpus (NAME.originals/, by "
                                                     "SHA-256; a hard link where possible) so its pages can be shown."),
            fmt: Fmt = typer.Option(Fmt.table, "--format", help="Summary as a table or JSON.")):
     """Ingest files and folders: text (OCR where needed), entities, chunks, vectors."""
     from index.sync import EncoderMismatch
+    from readingroom.executors import ClusterUnavailable
     from ingest.options import IngestOptions
     from readingroom.ingesting import ingest as run_ingest
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         fail(f"no such file or folder: {', '.join(missing)}")
     options = IngestOptions(ocr=ocr.value, ocr_lang=ocr_lang, dpi=dpi, password=password, workers=workers,
-                            timeout=timeout, max_memory_mb=max_memory, keep_originals=keep_originals)
+                            timeout=timeout, max_memory_mb=max_memory, keep_originals=keep_originals,
+                            unit_pages=max(1, unit_pages))
     with open_for_writing("ingest", must_exist=False) as corpus, Progress(
             TextColumn("[bold]ingest[/bold]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
             TimeElapsedColumn(), console=output.errors, disable=not output.errors.is_terminal) as progress:
@@ -85,8 +94,8 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files and folders (sear
                             description=f"{summary.pages} pages ({rate:.1f}/s), {summary.ocr_pages} OCR'd, "
                                         f"{len(summary.errors)} errors, {summary.embedded} passages embedded")
         try:
-            summary = run_ingest(corpus, paths, options, on_progress)
-        except EncoderMismatch as err:
+            summary = run_ingest(corpus, paths, options, on_progress, cluster=cluster)
+        except (EncoderMismatch, ClusterUnavailable) as err:
             fail(str(err))
     if fmt == Fmt.json:
         emit_json(summary.as_dict())
@@ -106,11 +115,13 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files and folders (sear
 @app.command()
 def annotate(doc_ids: Optional[List[str]] = typer.Argument(None, help="Document ids (or unique prefixes); default: all."),
              workers: int = typer.Option(os.cpu_count() or 1, help="Processes for the NLP (each loads spaCy once)."),
+             cluster: Optional[str] = typer.Option(None, "--cluster", envvar="RAY_ADDRESS", help=CLUSTER_HELP),
              fmt: Fmt = typer.Option(Fmt.table, "--format", help="Summary as a table or JSON.")):
     """Run entity and agreement extraction again over stored documents (no new OCR): after an
     upgrade of readingroom, or of its pattern files."""
     from index.sync import EncoderMismatch
     from readingroom.annotating import reannotate
+    from readingroom.executors import ClusterUnavailable
     with open_for_writing("annotate") as corpus:
         ids = None
         if doc_ids:
@@ -127,8 +138,8 @@ def annotate(doc_ids: Optional[List[str]] = typer.Argument(None, help="Document 
             try:
                 summary = reannotate(corpus, ids, lambda s, total: progress.update(task, total=total,
                                                                                    completed=s.documents),
-                                     workers=workers)
-            except EncoderMismatch as err:
+                                     workers=workers, cluster=cluster)
+            except (EncoderMismatch, ClusterUnavailable) as err:
                 fail(str(err))
     if fmt == Fmt.json:
         emit_json(summary.as_dict())

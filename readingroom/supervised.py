@@ -17,6 +17,7 @@ import multiprocessing
 import resource
 import signal
 import time
+from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterable, Iterator
@@ -98,6 +99,7 @@ class Supervisor:
         self.memory_mb = memory_mb
         self.ctx = multiprocessing.get_context("spawn")
         self.workers: list[_Worker] = []
+        self.todo: deque = deque()
 
     def _start(self) -> _Worker:
         worker = _Worker(self.ctx, *self.spec)
@@ -119,16 +121,25 @@ class Supervisor:
             return Lost("crashed", f"the worker died ({name}){hint}")
         return Lost("crashed", f"the worker exited with code {code}")
 
+    def submit(self, job: Any, urgent: bool = False) -> None:
+        """Add a job, also while `results` runs; an urgent one goes before those waiting."""
+        (self.todo.appendleft if urgent else self.todo.append)(job)
+
     def run(self, jobs: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
-        todo = list(jobs)[::-1]
-        left = len(todo)
+        for job in jobs:
+            self.submit(job)
+        yield from self.results()
+
+    def results(self) -> Iterator[tuple[Any, Any]]:
+        """(job, result) for every job submitted, as each finishes, until none is left."""
+        todo = self.todo
         try:
-            for _ in range(min(self.n, left)):
-                self._start()
-            while left:
+            while todo or any(w.job is not None for w in self.workers):
+                while len(self.workers) < min(self.n, len(todo) + sum(w.job is not None for w in self.workers)):
+                    self._start()
                 for worker in list(self.workers):
                     if worker.ready and worker.job is None and todo:
-                        worker.job = todo.pop()
+                        worker.job = todo.popleft()
                         worker.pipe.send(worker.job)
                         worker.deadline = time.monotonic() + (self.timeout or float("inf"))
                 now = time.monotonic()
@@ -149,7 +160,6 @@ class Supervisor:
                             worker.deadline = time.monotonic() + (self.timeout or float("inf"))
                         elif kind in ("done", "lost"):
                             job, worker.job, worker.deadline = worker.job, None, float("inf")
-                            left -= 1
                             yield job, payload
                         else:
                             lost = self._died(worker)
@@ -163,7 +173,6 @@ class Supervisor:
                         job = worker.job
                         self._replace(worker)
                         if job is not None:
-                            left -= 1
                             yield job, lost
                         elif not worker.ready:      # it could not even start: do not loop forever
                             raise RuntimeError(f"an ingest worker could not start: {lost.reason}")

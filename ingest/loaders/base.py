@@ -32,3 +32,9 @@ class Loader:
 
     def load(self, data: bytes, doc: Document) -> Document:
         raise NotImplementedError
+
+    # A loader of long paged formats (PDF, multi-frame TIFF) may also load in page ranges, in
+    # parallel: `page_count(data, doc)`; `head(data, doc)` fills in what concerns the whole document
+    # and returns a hint (plain data) for each range; `load_pages(data, doc, first, last, hint)`
+    # appends pages first..last. `head` and every range, in order, give what `load` gives.
+    SPLITS: ClassVar[bool] = False

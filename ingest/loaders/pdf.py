@@ -37,20 +37,14 @@ pymupdf.TOOLS.mupdf_display_errors(False)   # we report errors ourselves, once, 
 class PdfLoader(Loader):
     MEDIA_TYPES = ("application/pdf",)
     EXTENSIONS = (".pdf",)
+    SPLITS = True
 
     def load(self, data: bytes, doc: Document) -> Document:
         pdf = self._open(data)
         try:
-            doc.meta.update({k: v for k, v in (pdf.metadata or {}).items() if v})
-            title = (pdf.metadata or {}).get("title", "").strip()
-            doc.title = title if len(title) > 3 else None
-            doc.children.extend(self._embedded_files(pdf))
+            self._describe(pdf, doc)
             read = [self._page_text(page) for page in pdf]
-            raw = [text for text, _ in read]
-            # one font, one shift: learn it from the whole document's unknown words (only where
-            # there is a sign of one: control characters, or a page that does not read as words)
-            suspect = any(CONTROL.search(t) or (quality(t) or 1) < GOOD_QUALITY for t in raw)
-            shift = best_shift("\n".join(raw)) if suspect else None
+            shift = _shift_of([text for text, _ in read])
             for page, (text, images) in zip(pdf, read):
                 doc.pages.append(self._page(page, text, images, shift, doc))
         finally:
@@ -58,6 +52,43 @@ class PdfLoader(Loader):
         if not doc.pages and not doc.children:
             raise IngestError("PDF has no pages")
         return doc
+
+    # A long PDF loads in page ranges, in parallel (readingroom.units): `head` describes the whole
+    # document once (metadata, embedded files, the font shift learnt from every page), then
+    # `load_pages` loads each range with it. Together they give what `load` gives.
+
+    def page_count(self, data: bytes, doc: Document) -> int:
+        pdf = self._open(data)
+        try:
+            return pdf.page_count
+        finally:
+            pdf.close()
+
+    def head(self, data: bytes, doc: Document) -> dict:
+        pdf = self._open(data)
+        try:
+            self._describe(pdf, doc)
+            return {"shift": _shift_of([self._page_text(page)[0] for page in pdf])}
+        finally:
+            pdf.close()
+
+    def load_pages(self, data: bytes, doc: Document, first: int, last: int, hint: dict) -> Document:
+        """Pages `first`..`last` (1-based, inclusive) into `doc.pages`."""
+        pdf = self._open(data)
+        try:
+            for number in range(first - 1, min(last, pdf.page_count)):
+                page = pdf[number]
+                text, images = self._page_text(page)
+                doc.pages.append(self._page(page, text, images, hint.get("shift"), doc))
+        finally:
+            pdf.close()
+        return doc
+
+    def _describe(self, pdf: pymupdf.Document, doc: Document) -> None:
+        doc.meta.update({k: v for k, v in (pdf.metadata or {}).items() if v})
+        title = (pdf.metadata or {}).get("title", "").strip()
+        doc.title = title if len(title) > 3 else None
+        doc.children.extend(self._embedded_files(pdf))
 
     def _open(self, data: bytes) -> pymupdf.Document:
         try:
@@ -148,6 +179,13 @@ class PdfLoader(Loader):
         if words >= 5 and ratio < GOOD_QUALITY:
             return True
         return words < FEW_WORDS and images >= IMAGE_COVERED
+
+
+def _shift_of(raw: list[str]) -> int | None:
+    """One font, one shift: learnt from the whole document's unknown words (only where there is a
+    sign of one: control characters, or a page that does not read as words)."""
+    suspect = any(CONTROL.search(t) or (quality(t) or 1) < GOOD_QUALITY for t in raw)
+    return best_shift("\n".join(raw)) if suspect else None
 
 
 def _better(ocr_text: str, layer_text: str) -> bool:
