@@ -73,41 +73,40 @@ def replace_clusters(corpus: Corpus, passages: dict[int, int], documents: dict[s
     corpus.set_meta(META_KEY, found)
 
 
+def _clusters_of(corpus: Corpus, table: str, member: str, ids: list) -> dict:
+    """{member: cluster} for the members that have a near-duplicate (the rest are left out)."""
+    out: dict = {}
+    for part, marks in _in_batches(ids):
+        out.update(corpus.conn.execute(f"SELECT {member}, cluster FROM {table} WHERE {member} IN ({marks})", part))
+    return out
+
+
+def _members(corpus: Corpus, table: str, member: str, clusters: list) -> dict:
+    """{cluster: [members, in order]}."""
+    out: dict = {}
+    for part, marks in _in_batches(clusters):
+        for found, cluster in corpus.conn.execute(
+                f"SELECT {member}, cluster FROM {table} WHERE cluster IN ({marks}) ORDER BY {member}", part):
+            out.setdefault(cluster, []).append(found)
+    return out
+
+
 def passage_clusters_of(corpus: Corpus, chunk_ids: list[int]) -> dict[int, int]:
     """{chunk id: cluster} for the chunks that have a near-duplicate (the rest are left out)."""
-    out: dict[int, int] = {}
-    for part, marks in _in_batches(chunk_ids):
-        out.update(corpus.conn.execute(
-            f"SELECT chunk_id, cluster FROM passage_clusters WHERE chunk_id IN ({marks})", part))
-    return out
+    return _clusters_of(corpus, "passage_clusters", "chunk_id", chunk_ids)
 
 
 def passage_cluster_members(corpus: Corpus, clusters: list[int]) -> dict[int, list[int]]:
     """{cluster: [chunk ids]}."""
-    out: dict[int, list[int]] = {}
-    for part, marks in _in_batches(clusters):
-        for chunk_id, cluster in corpus.conn.execute(
-                f"SELECT chunk_id, cluster FROM passage_clusters WHERE cluster IN ({marks}) ORDER BY chunk_id", part):
-            out.setdefault(cluster, []).append(chunk_id)
-    return out
+    return _members(corpus, "passage_clusters", "chunk_id", clusters)
 
 
 def document_clusters_of(corpus: Corpus, doc_ids: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for part, marks in _in_batches(doc_ids):
-        out.update(corpus.conn.execute(
-            f"SELECT document_id, cluster FROM document_clusters WHERE document_id IN ({marks})", part))
-    return out
+    return _clusters_of(corpus, "document_clusters", "document_id", doc_ids)
 
 
 def document_cluster_members(corpus: Corpus, clusters: list[str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for part, marks in _in_batches(clusters):
-        for doc_id, cluster in corpus.conn.execute(
-                f"SELECT document_id, cluster FROM document_clusters WHERE cluster IN ({marks})"
-                " ORDER BY document_id", part):
-            out.setdefault(cluster, []).append(doc_id)
-    return out
+    return _members(corpus, "document_clusters", "document_id", clusters)
 
 
 def agreement_keys(corpus: Corpus, doc_ids: list[str]) -> dict[str, tuple]:
