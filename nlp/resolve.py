@@ -10,11 +10,16 @@ than a missed one:
   name: "H" writing from Hillary Rodham Clinton's address); a nickname of the same first name
   with the same surname ("Kate Mitchell", "Katherine Mitchell") when they
   share an email address, an agency or a document; a surname alone ("Obama") when one full name
-  of that surname is the only or by far the most mentioned one. A lone first name that is no
+  of that surname is the only or by far the most mentioned one; a name without a middle initial
+  ("Jacob Sullivan") when one form with an initial is by far the most mentioned ("Jacob J Sullivan",
+  beside the OCR's "Jacob I Sullivan") and the two share a document. A lone first name that is no
   one's surname is dropped: it is never a PERSON on its own.
 - AGENCY: an acronym defined anywhere in the corpus ("Board of Ethics and Government
   Accountability (BEGA)") is that agency everywhere, also where the model read it as an ORG;
-  names that differ only in case, punctuation or a leading "the" are one.
+  names that differ only in case, punctuation or a leading "the" are one; a name run on into the
+  text after it, and a short form named beside the full name, join it, but never a rarer name
+  (a run-on is no full name); a one-word name goes to the body the corpus names most, unless it is
+  in capitals (an acronym: "TAX").
 """
 from __future__ import annotations
 
@@ -88,6 +93,8 @@ def plan_person_merges(rows: list[dict], merges: Merges) -> list[int]:
         by_first_last[(first.lower(), last.lower())].append(r)
     for (first, last), group in by_first_last.items():
         initials = {tuple(name_parts(r["name"])[1]) for r in group} - {()}
+        if len(group) >= 2 and len(initials) > 1:
+            _to_dominant_initial(group, merges)
         if len(group) < 2 or len(initials) > 1:
             continue         # "John A. Smith" and "John B. Smith" are two people
         keep = _fullest(group)
@@ -140,6 +147,25 @@ def plan_person_merges(rows: list[dict], merges: Merges) -> list[int]:
         elif not r["attributes"].get("emails") and (is_first_name(word) or not r["attributes"].get("surname")):
             drop.append(r["id"])      # a first name, or a word no full name and no "Mr." makes a surname
     return drop
+
+
+def _to_dominant_initial(group: list[dict], merges: "Merges") -> None:
+    """"Jacob Sullivan" beside "Jacob J Sullivan" (315 mentions) and its OCR'd "Jacob I Sullivan" (6):
+    the name without an initial is the form with an initial mentioned DOMINANT times more than the
+    other initials together, when the two share an address, an agency or a document."""
+    by_initials: dict[tuple, list[dict]] = defaultdict(list)
+    for r in group:
+        by_initials[tuple(name_parts(r["name"])[1])].append(r)
+    bare = by_initials.pop((), [])
+    counts = sorted(((sum(r["mentions"] for r in rows), initials) for initials, rows in by_initials.items()), reverse=True)
+    if not bare or counts[0][0] < DOMINANT * sum(n for n, _ in counts[1:]):
+        return
+    keep = _fullest(by_initials[counts[0][1]])
+    for r in bare:
+        shared = _shared_evidence(keep, r)
+        if shared:
+            merges.merge(keep["id"], r["id"], f"same first name and surname as {keep['name']!r}, the most "
+                         f"mentioned of its forms with a middle initial; {shared}")
 
 
 def _shared_evidence(a: dict, b: dict) -> str | None:
@@ -239,7 +265,10 @@ def plan_short_forms(rows: list[dict], merges: Merges) -> None:
         holders: dict[int, list[dict]] = defaultdict(list)
         for o in agencies:
             if o is not r and mine <= _words(o["name"]) and merges.root(o["id"]) != merges.root(r["id"]) \
-                    and (mine < _words(o["name"]) or o["mentions"] > r["mentions"]):
+                    and (mine < _words(o["name"]) or o["mentions"] > r["mentions"]) \
+                    and merges.total[merges.root(o["id"])] >= merges.total[merges.root(r["id"])]:
+                # never into a rarer name: "Issues U.S. Department of State 2201 C Street NW" (3) is a
+                # run-on, not the full name of "State Department" (1,700)
                 holders[merges.root(o["id"])].append(o)
         keep = _dominant(holders, merges)
         if keep and any(o["docs"] & r["docs"] for o in holders[keep["id"]]):
@@ -260,8 +289,8 @@ def plan_generic(rows: list[dict], merges: Merges) -> None:
     """"Council" with no council named in its document: the council the corpus names most, when it
     is named far more than any other."""
     for r in rows:
-        if r["type"] != "AGENCY" or " " in r["name"].strip():
-            continue
+        if r["type"] != "AGENCY" or " " in r["name"].strip() or r["name"].strip().isupper():
+            continue     # "TAX" in "Cihlar, Frank P. (TAX)" is an acronym, not the word of "Office of Tax and Revenue"
         word = r["name"].strip().title()
         holders: dict[int, list[dict]] = defaultdict(list)
         for o in rows:

@@ -170,3 +170,27 @@ def test_an_acronym_the_model_read_as_a_company_is_the_agency_a_document_defines
     ])
     assert ("Chicago Police Department", "CPD") in pairs
     assert not any("NOC" in p for p in pairs)      # an ORG's acronym stays with no agency
+
+
+def test_a_name_without_an_initial_joins_the_form_with_an_initial_mentioned_far_more():
+    # State Department release headers: "Sullivan, Jacob J <SullivanJJ@state.gov>", OCR'd "Sullivan, Jacob 1"
+    # and "Sullivan, Jacob I"
+    pairs, _ = merged([row(1, "Jacob J Sullivan", 315, docs=("a", "b")), row(2, "Jacob I Sullivan", 6, docs=("c",)),
+                       row(3, "Jacob Sullivan", 81, docs=("b", "d")),
+                       row(4, "John A. Smith", 30, docs=("e",)), row(5, "John B. Smith", 20, docs=("f",)),
+                       row(6, "John Smith", 4, docs=("e",))])
+    assert ("Jacob J Sullivan", "Jacob Sullivan") in pairs
+    assert not any("Jacob I Sullivan" in pair for pair in pairs)      # another initial stays apart
+    assert not any("John Smith" in pair for pair in pairs)            # neither initial dominates
+
+
+def test_a_short_form_never_joins_a_rarer_run_on_and_an_acronym_is_no_generic_word():
+    pairs, _ = merged([row(1, "State Department", 1700, "AGENCY", docs=("a", "b")),
+                       row(2, "Issues U.S. Department of State 2201 C Street NW", 3, "AGENCY", docs=("a",)),
+                       row(3, "Ethics Board", 4, "AGENCY", docs=("c",)),
+                       row(4, "Board of Ethics and Government Accountability", 112, "AGENCY", docs=("c",)),
+                       row(5, "TAX", 29, "AGENCY", docs=("d",)),     # "Cihlar, Frank P. (TAX)"
+                       row(6, "District Office of Tax and Revenue", 2, "AGENCY", docs=("e",))])
+    assert ("Issues U.S. Department of State 2201 C Street NW", "State Department") not in pairs
+    assert ("Board of Ethics and Government Accountability", "Ethics Board") in pairs
+    assert not any("TAX" in pair for pair in pairs)
