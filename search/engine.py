@@ -416,11 +416,12 @@ def _folded_document(corpus: Corpus, doc_id: str, row: dict | None) -> dict:
 # -- more like this --------------------------------------------------------------------------
 
 def similar(corpus: Corpus, doc_id: str, page: int | None = None, limit: int = 10,
-            filters: Filters | None = None, by_document: bool = True) -> list[Hit]:
+            filters: Filters | None = None, by_document: bool = True, collapse: bool = True) -> list[Hit]:
     """Passages of other documents nearest to this document's passages (or to those on `page`),
     by their stored vectors. A candidate's score is its best cosine to any source passage;
     `source` names that passage. By document: the best passage of each other document, with the
-    number of its passages among the candidates."""
+    number of its passages among the candidates. `collapse`: near-identical documents (passages)
+    fold into one hit, as in `search` (`search.collapse`)."""
     from index.sync import open_for_search
     if limit < 1:
         raise QueryError("--limit must be at least 1")
@@ -456,7 +457,11 @@ def similar(corpus: Corpus, doc_id: str, page: int | None = None, limit: int = 1
             if cid not in best or score > best[cid][0]:
                 best[cid] = (score, source_id)
     ordered = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    ranked = [(cid, score, {"semantic": r}) for r, (cid, (score, _)) in enumerate(ordered, start=1)]
+    ranked = _ranked((cid, score, {"semantic": r}) for r, (cid, (score, _)) in enumerate(ordered, start=1))
+    ranked.filters = filters
     source_pages = {r["chunk_id"]: r["first_page"] for r in corpus.chunks_with_documents(list(have)).values()}
     sources = {cid: {"chunk_id": src, "page": source_pages.get(src)} for cid, (_, src) in best.items()}
-    return _hits(corpus, [], ranked, limit, by_document, sources)
+    hits = _hits(corpus, [], ranked, limit, by_document, sources, collapse=collapse)
+    for hit in hits:            # a cluster's members may include the source: it is not "like" itself
+        hit.collapsed = [c for c in hit.collapsed if c["doc_id"] != found["id"]]
+    return hits

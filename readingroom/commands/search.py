@@ -212,6 +212,7 @@ def similar(doc_id: str = typer.Argument(..., help="Document id (or a unique pre
             entity: Optional[str] = typer.Option(None),
             after: Optional[str] = typer.Option(None),
             before: Optional[str] = typer.Option(None),
+            collapse: bool = typer.Option(True, "--collapse/--no-collapse", help="Fold a near-identical document (with --passages, passage) ranked lower into its hit, as search does: `and N near-identical in: ...`."),
             fmt: Fmt = typer.Option(Fmt.table, "--format")):
     """More like this: passages of other documents nearest (by vector) to this document's, or to one page's."""
     from search import QueryError
@@ -219,7 +220,7 @@ def similar(doc_id: str = typer.Argument(..., help="Document id (or a unique pre
     filters = _filters(doc_type, agency, state_, model, entity, after, before, None)
     with open_corpus() as corpus:
         try:
-            hits = run_similar(corpus, doc_id, page, limit, filters, by_document=not passages)
+            hits = run_similar(corpus, doc_id, page, limit, filters, by_document=not passages, collapse=collapse)
         except QueryError as err:
             fail(str(err))
     _emit_hits(hits, fmt, not passages, "nothing similar: no other document has passages")
