@@ -270,7 +270,7 @@ def rank(corpus: Corpus, query: str | Query, mode: str = "hybrid", depth: int = 
     if understand and not q.strict:
         from search.understand import recognise
         q = replace(q, understood=tuple(recognise(corpus, q.raw)))
-    ranked = _rank(corpus, q, mode, depth, filters, adapted(fusion, q.raw, bool(q.understood)), keyword_any,
+    ranked = _rank(corpus, q, mode, depth, filters, adapted(fusion, q.raw, bool(q.understood), bool(q.phrases)), keyword_any,
                    query_vector)
     ranked.understood = [r.as_dict() for r in q.understood]
     ranked.query = q
