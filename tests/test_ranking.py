@@ -159,3 +159,37 @@ def test_a_question_that_names_things_leans_on_exact_words(corpus):
     # the user's --keyword-weight is a weight for every query
     assert _fusion(FusionMethod.rrf, None, 0.7).naming_keyword_weight is None
     assert _fusion(FusionMethod.rrf, 20, None) == replace(DEFAULT, k=20)
+
+
+def test_an_agency_its_agreement_contradicts_is_not_understood(corpus):
+    from search.understand import recognise
+
+    def fields(question):
+        return {r.field: r.value for r in recognise(corpus, question)}
+    # a word of an agency's name that is also a place: the model (state) named in full wins
+    assert fields("Which jail enforcement agreement was signed near Jim Wells?") == {"model": "JEM"}
+    assert fields("Which Florida agreement names a contact in Jim Wells?") == {"state": "Florida"}
+    assert fields("the Jim Wells warrant service officer agreement") == \
+        {"agency": "Jim Wells County Sheriff's Office (Texas)", "model": "WSO"}
+    hits = search(corpus, "Which jail enforcement agreement was signed near Jim Wells?")
+    assert {u["field"] for u in hits.understood} == {"model"}
+
+
+def test_a_name_held_as_two_types_is_read_as_the_corpus_reads_it_most(ingested, tmp_path):
+    from corpus.store import Corpus
+    from search.understand import recognise
+    path = tmp_path / "types.db"
+    shutil.copy(ingested[0], path)
+    with Corpus(path) as corpus:         # the NER's odd reading, listed first: an organisation named Troy Carrillo
+        corpus.conn.execute("INSERT INTO entities (id, type, name) VALUES (-1, 'ORG', 'Troy Carrillo')")
+        corpus.conn.commit()
+        found = recognise(corpus, "Which page lists Troy Carrillo?")
+    assert [(r.field, r.value) for r in found] == [("person", "Troy Carrillo")]
+
+
+def test_a_name_in_many_documents_names_no_document():
+    from search.understand import MAX_NAMED, Recognised, named_documents
+    docs = [f"doc{n}" for n in range(MAX_NAMED + 1)]
+    assert MAX_NAMED == 10
+    assert len(named_documents([Recognised("person", "Hillary Clinton", frozenset(docs[:MAX_NAMED]))])) == MAX_NAMED
+    assert named_documents([Recognised("person", "Hillary Clinton", frozenset(docs))]) == {}
