@@ -32,33 +32,36 @@ wins there (1 or more for every query) costs DBpedia 2-4 points. A question that
 corpus knows (`search.understand` recognised an agency, state, model, person or office) or holds
 a number (a date, an address, a bill, a case) leans on exact words: it gets the naming weight,
 any other query keeps 0.4. Swept with bench/fusion_sweep.py on the 62 development questions and
-the two BEIR sets together (k = 10, document weight 1, context 0.5; dev Recall@10 / MRR@10 /
-page Recall@10, BEIR hybrid nDCG@10 DBpedia / MS MARCO):
+the two BEIR sets together (k = 10, document weight 1, context 0.5, understanding as in
+search/understand.py; dev Recall@10 / MRR@10 / page Recall@10, BEIR hybrid nDCG@10 DBpedia /
+MS MARCO):
 
     naming weight    signs                        dev R@10  MRR   pageR   DBpedia  MS MARCO
-    off (0.4)        -                            0.968     0.908 0.935   0.5156   0.7981
-    0.7              understood, digits           0.984     0.918 0.984   0.5172   0.7974
-    1.0              understood, digits           1.000     0.920 1.000   0.5186   0.7971
-    1.5 (default)    understood, digits           1.000     0.941 1.000   0.5212   0.7969
-    1.75             understood, digits           1.000     0.941 1.000   0.5207   0.7969
-    2.0              understood, digits           0.984     0.939 0.984   0.5192   0.7969
-    1.5              understood only              0.984     0.933 0.968   0.5156   0.7981
-    1.5              digits only                  0.984     0.921 0.968   0.5212   0.7969
-    1.5              + a quoted phrase            1.000     0.941 1.000   0.5212   0.7969
-    1.5              + an acronym in capitals     1.000     0.941 1.000   0.5189   0.7969
-    1.5              + acronym + capitalised word 1.000     0.941 1.000   0.4848   0.7969
-    1.0              + acronym + capitalised word 1.000     0.920 1.000   0.4962   0.7971
-    (1.5 with base weight 0.3 or 0.5: dev the same, DBpedia 0.5200 / 0.5154; k = 20: MRR 0.929)
+    off (0.4)        -                            0.984     0.925 0.952   0.5156   0.7981
+    0.7              understood, digits           1.000     0.940 1.000   0.5172   0.7974
+    1.0              understood, digits           1.000     0.941 1.000   0.5186   0.7971
+    1.5 (default)    understood, digits           1.000     0.958 1.000   0.5212   0.7969
+    1.75             understood, digits           1.000     0.958 1.000   0.5207   0.7969
+    2.0              understood, digits           0.984     0.956 0.984   0.5192   0.7969
+    1.5              understood only              0.984     0.950 0.968   0.5156   0.7981
+    1.5              digits only                  1.000     0.933 0.984   0.5212   0.7969
+    1.5              + a quoted phrase            1.000     0.958 1.000   0.5212   0.7969
+    1.5              + an acronym in capitals     1.000     0.958 1.000   0.5189   0.7969
+    1.5              + acronym + capitalised word 1.000     0.958 1.000   0.4848   0.7969
+    1.0              + acronym + capitalised word 1.000     0.941 1.000   0.4962   0.7971
+    (1.5 with base weight 0.3 or 0.5: dev the same, DBpedia 0.5200 / 0.5154; k = 5: MRR 0.959,
+    MS MARCO 0.7967 (base 0.3) to 0.7868; k = 20: MRR 0.948; document weight 0 or 2: MRR 0.934 /
+    0.937)
 
 58 of the 62 dev questions name something (47 understood, 25 with a digit); on BEIR no query is
 understood (no entities, no agreements) and 5 of DBpedia's 50 and 1 of MS MARCO's 50 hold a
 digit. A quoted phrase or an acronym changes no dev question (those questions name something
 already) and an acronym costs DBpedia 0.2 points, so neither counts; a capitalised word (most
-DBpedia queries are names) changes no dev question either and costs it 1-3 points. At 1.5 five
-dev questions rise (two from outside the top 10, to 1st and 5th), two fall (one from 1st to
-2nd, one from 6th to 8th); at 2.0 that one leaves the top 10. So the weight adapts as much to the kind of corpus as to the query: our
-records' questions name things, BEIR's paraphrases seldom do. A user's `--keyword-weight` is a
-fixed weight for every query.
+DBpedia queries are names) changes no dev question either and costs it 1-3 points. At 1.5 four
+dev questions rise (three to 1st, one of them from outside the top 10), two fall (one from 1st
+to 2nd, one from 6th to 8th); at 2.0 that one leaves the top 10. So the weight adapts as much to the
+kind of corpus as to the query: our records' questions name things, BEIR's paraphrases seldom
+do. A user's `--keyword-weight` is a fixed weight for every query.
 """
 from __future__ import annotations
 
