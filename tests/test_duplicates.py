@@ -181,15 +181,23 @@ def test_web_search_shows_the_collapsed_hit_with_links(dupes, tmp_path):
         assert len(hits) == 1 and len(hits[0]["collapsed"]) == 5
 
 
-def test_similar_folds_near_identical_documents_as_search_does(dupes, tmp_path):
+@pytest.fixture(scope="module")
+def embedded(dupes, tmp_path_factory):
+    """The near-duplicates corpus with vectors (for `similar`)."""
     import shutil
 
     from index.sync import sync
-    from search import similar
-    path = tmp_path / "vectors.db"
+    path = tmp_path_factory.mktemp("embedded") / "vectors.db"
     shutil.copy(dupes[0], path)
     with Corpus(path) as corpus:
         sync(corpus)
+    return path
+
+
+def test_similar_folds_near_identical_documents_as_search_does(embedded):
+    from search import similar
+    path = embedded
+    with Corpus(path) as corpus:
         source = corpus.rows("SELECT id FROM documents WHERE file_name = 'unrelated.eml'")[0]["id"]
         plain = similar(corpus, source, limit=10, collapse=False)
         folded = similar(corpus, source, limit=10)
@@ -208,15 +216,9 @@ def test_similar_folds_near_identical_documents_as_search_does(dupes, tmp_path):
     assert len(json.loads(runner.invoke(app, args + ["--no-collapse"]).stdout)) == len(plain)
 
 
-def test_similar_never_lists_the_source_among_its_duplicates(dupes, tmp_path):
-    import shutil
-
-    from index.sync import sync
+def test_similar_never_lists_the_source_among_its_duplicates(embedded):
     from search import similar
-    path = tmp_path / "vectors.db"
-    shutil.copy(dupes[0], path)
-    with Corpus(path) as corpus:
-        sync(corpus)
+    with Corpus(embedded) as corpus:
         source = corpus.rows("SELECT id FROM documents WHERE file_name = 'release_a.pdf'")[0]["id"]
         for by_document in (True, False):
             hits = similar(corpus, source, limit=10, by_document=by_document)
