@@ -40,9 +40,14 @@ class QueryResult:
     understood: list = field(default_factory=list)
     error: str | None = None
 
+    def documents(self) -> set[str]:
+        """The documents the hits cite, those folded into a hit included (`search --collapse`
+        counts a folded near-duplicate as the documents it lists, as `--no-collapse` would)."""
+        return {h.doc_id for h in self.hits} | {c["doc_id"] for h in self.hits for c in h.collapsed}
+
     def summary(self) -> dict:
         return {"row": self.row, "query": self.query, "mode": self.mode, "filters": self.filters,
-                "hits": len(self.hits), "documents": len({h.doc_id for h in self.hits}),
+                "hits": len(self.hits), "documents": len(self.documents()),
                 "notice": self.notice, "understood": self.understood, "error": self.error}
 
 

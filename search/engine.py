@@ -4,8 +4,9 @@
   (`query.py`).
 * semantic: the query's all-MiniLM-L6-v2 vector against the FAISS index (cosine).
 * hybrid (the default): both sides' top `depth` passages fused (`fusion.py`; the default is
-  reciprocal-rank fusion with k = 10, keyword weight 0.4, semantic weight 1.0, chosen on the
-  BEIR sets). For a plain-words query the keyword side ORs the words and their inflections in
+  reciprocal-rank fusion with k = 10, semantic weight 1.0, keyword weight 1.5 for a question
+  that names what the corpus knows or holds a number and 0.4 otherwise, chosen on the dev
+  questions and the BEIR sets together). For a plain-words query the keyword side ORs the words and their inflections in
   the corpus (a question should still find passages that lack one of its words). For a query written in FTS5 syntax (a quoted
   phrase, AND/OR/NOT, NEAR, prefix*) the user asked for exactness: only passages that match it
   are returned, ordered by the fusion of BM25 and meaning.
@@ -270,7 +271,7 @@ def rank(corpus: Corpus, query: str | Query, mode: str = "hybrid", depth: int = 
     if understand and not q.strict:
         from search.understand import recognise
         q = replace(q, understood=tuple(recognise(corpus, q.raw)))
-    ranked = _rank(corpus, q, mode, depth, filters, adapted(fusion, q.raw, bool(q.understood)), keyword_any,
+    ranked = _rank(corpus, q, mode, depth, filters, adapted(fusion, q.raw, bool(q.understood), bool(q.phrases)), keyword_any,
                    query_vector)
     ranked.understood = [r.as_dict() for r in q.understood]
     ranked.query = q
@@ -416,11 +417,12 @@ def _folded_document(corpus: Corpus, doc_id: str, row: dict | None) -> dict:
 # -- more like this --------------------------------------------------------------------------
 
 def similar(corpus: Corpus, doc_id: str, page: int | None = None, limit: int = 10,
-            filters: Filters | None = None, by_document: bool = True) -> list[Hit]:
+            filters: Filters | None = None, by_document: bool = True, collapse: bool = True) -> list[Hit]:
     """Passages of other documents nearest to this document's passages (or to those on `page`),
     by their stored vectors. A candidate's score is its best cosine to any source passage;
     `source` names that passage. By document: the best passage of each other document, with the
-    number of its passages among the candidates."""
+    number of its passages among the candidates. `collapse`: near-identical documents (passages)
+    fold into one hit, as in `search` (`search.collapse`)."""
     from index.sync import open_for_search
     if limit < 1:
         raise QueryError("--limit must be at least 1")
@@ -456,7 +458,11 @@ def similar(corpus: Corpus, doc_id: str, page: int | None = None, limit: int = 1
             if cid not in best or score > best[cid][0]:
                 best[cid] = (score, source_id)
     ordered = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    ranked = [(cid, score, {"semantic": r}) for r, (cid, (score, _)) in enumerate(ordered, start=1)]
+    ranked = _ranked((cid, score, {"semantic": r}) for r, (cid, (score, _)) in enumerate(ordered, start=1))
+    ranked.filters = filters
     source_pages = {r["chunk_id"]: r["first_page"] for r in corpus.chunks_with_documents(list(have)).values()}
     sources = {cid: {"chunk_id": src, "page": source_pages.get(src)} for cid, (_, src) in best.items()}
-    return _hits(corpus, [], ranked, limit, by_document, sources)
+    hits = _hits(corpus, [], ranked, limit, by_document, sources, collapse=collapse)
+    for hit in hits:            # a cluster's members may include the source: it is not "like" itself
+        hit.collapsed = [c for c in hit.collapsed if c["doc_id"] != found["id"]]
+    return hits

@@ -28,7 +28,7 @@ metropolitan police's dept co so pd""".split())
 MODELS = {"JEM": ("jem", "jail enforcement", "jail enforcement model"),
           "WSO": ("wso", "warrant service officer", "warrant service officers", "warrant service"),
           "TFM": ("tfm", "task force", "task force model")}
-MAX_NAMED = 25          # more documents than this is no longer a name: no document evidence
+MAX_NAMED = 10          # more documents than this is no longer a name: no document evidence (README)
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,8 @@ class Lexicon:
                 self.states.setdefault(state, set()).add(doc)
             if model:
                 self.models.setdefault(model.upper(), set()).add(doc)
+        self.known_state = set().union(*self.states.values())
+        self.known_model = set().union(*self.models.values())
         self.names: dict[str, list[tuple[list[str], str, str, int]]] = {}   # first word -> (words, type, name, id)
         for entity_id, type_, name in corpus.conn.execute(
                 "SELECT id, type, name FROM entities WHERE type IN ('PERSON', 'AGENCY', 'ORG')"):
@@ -101,20 +103,24 @@ def recognise(corpus: Corpus, text: str) -> list[Recognised]:
     """What `text` names that the corpus knows, most specific first."""
     lex = lexicon(corpus)
     words = _words(text)
-    found: list[Recognised] = []
+    fields: list[Recognised] = []
+    for state, docs in lex.states.items():
+        if _contains(words, _words(state)):
+            fields.append(Recognised("state", state, frozenset(docs)))
+    for model, names in MODELS.items():
+        if model in lex.models and any(_contains(words, n.split()) for n in names):
+            fields.append(Recognised("model", model, frozenset(lex.models[model])))
     agencies: dict[str, tuple[int, set[str]]] = {}
     for distinct, agency, state, doc in lex.agencies:
         if _contains(words, distinct):
             agencies.setdefault(agency + (f" ({state})" if state else ""), (len(distinct), set()))[1].add(doc)
+    known = {"state": lex.known_state, "model": lex.known_model}
+    agencies = {a: (n, docs) for a, (n, docs) in agencies.items() if not _contradicted(docs, fields, known)}
+    found: list[Recognised] = []
     if agencies:                       # the longest names win (`Miami-Dade` over `Miami`)
         longest = max(n for n, _ in agencies.values())
         found += [Recognised("agency", a, frozenset(docs)) for a, (n, docs) in agencies.items() if n == longest]
-    for state, docs in lex.states.items():
-        if _contains(words, _words(state)):
-            found.append(Recognised("state", state, frozenset(docs)))
-    for model, names in MODELS.items():
-        if model in lex.models and any(_contains(words, n.split()) for n in names):
-            found.append(Recognised("model", model, frozenset(lex.models[model])))
+    found += fields
     seen_spans: list[tuple[int, int]] = []
     candidates = []
     for i, word in enumerate(words):
@@ -124,7 +130,10 @@ def recognise(corpus: Corpus, text: str) -> list[Recognised]:
                 if type_ == "ORG" and name not in text:     # an ORG only as written, capitals and all
                     continue
                 candidates.append((i, i + n, type_, name, entity_id))
-    for start, end, type_, name, entity_id in sorted(candidates, key=lambda c: c[0] - c[1]):
+    mentions = _mention_counts(corpus, [c[4] for c in candidates])
+    # the longest name first; of one name held as two types (the NER's `Traci Hughes` as a person
+    # in 486 mentions and as an organisation in 4), the reading the corpus makes most often
+    for start, end, type_, name, entity_id in sorted(candidates, key=lambda c: (c[0] - c[1], -mentions.get(c[4], 0))):
         if any(s < end and start < e for s, e in seen_spans):
             continue            # inside a longer name already taken
         seen_spans.append((start, end))
@@ -132,6 +141,27 @@ def recognise(corpus: Corpus, text: str) -> list[Recognised]:
         documents, chunks = lex.entity_mentions(corpus, entity_id)
         found.append(Recognised(field, name, documents, phrase=name, chunks=chunks))
     return found
+
+
+def _mention_counts(corpus: Corpus, entity_ids: list[int]) -> dict[int, int]:
+    if len(entity_ids) < 2:
+        return {}
+    marks = ",".join("?" * len(entity_ids))
+    return dict(corpus.conn.execute(f"SELECT entity_id, count(*) FROM mentions WHERE entity_id IN ({marks})"
+                                    " GROUP BY entity_id", entity_ids).fetchall())
+
+
+def _contradicted(agency_docs: set[str], fields: list[Recognised], known: dict[str, set[str]]) -> bool:
+    """Do an agency's agreements contradict the state or model the query also names (`fields`)?
+    `an OPLA office on Veveras Drive in Jacksonville` in a question about a task force agreement
+    names a city, not the Jacksonville Sheriff's Office (whose agreement is a JEM): an agency is
+    named by one or two words of its name, often a place as well, while a state or model is
+    named in full, the better evidence. Only a known value contradicts (`known`: the agreements
+    whose state, model, is known); an agency is then not taken."""
+    named: dict[str, set[str]] = {}
+    for r in fields:
+        named.setdefault(r.field, set()).update(r.documents)
+    return any(not agency_docs & docs and agency_docs <= known[field] for field, docs in named.items())
 
 
 def named_documents(found: list[Recognised]) -> dict[str, float]:

@@ -179,3 +179,62 @@ def test_web_search_shows_the_collapsed_hit_with_links(dupes, tmp_path):
         assert each.count('class="hit"') == 6 and "near-identical" not in each
         hits = client.get("/api/search", params={"q": "quorum Open Meetings Act", "mode": "keyword"}).json()
         assert len(hits) == 1 and len(hits[0]["collapsed"]) == 5
+
+
+@pytest.fixture(scope="module")
+def embedded(dupes, tmp_path_factory):
+    """The near-duplicates corpus with vectors (for `similar`)."""
+    import shutil
+
+    from index.sync import sync
+    path = tmp_path_factory.mktemp("embedded") / "vectors.db"
+    shutil.copy(dupes[0], path)
+    with Corpus(path) as corpus:
+        sync(corpus)
+    return path
+
+
+def test_similar_folds_near_identical_documents_as_search_does(embedded):
+    from search import similar
+    path = embedded
+    with Corpus(path) as corpus:
+        source = corpus.rows("SELECT id FROM documents WHERE file_name = 'unrelated.eml'")[0]["id"]
+        plain = similar(corpus, source, limit=10, collapse=False)
+        folded = similar(corpus, source, limit=10)
+        passages = similar(corpus, source, limit=10, by_document=False)
+        plain_passages = similar(corpus, source, limit=10, by_document=False, collapse=False)
+    assert {"release_a.pdf", "release_b.pdf"} <= {h.file_name for h in plain}
+    release = [h for h in folded if h.file_name.startswith("release_")]
+    assert len(release) == 1 and [c["file_name"] for c in release[0].collapsed] == \
+        [({"release_a.pdf", "release_b.pdf"} - {release[0].file_name}).pop()]
+    assert sorted(n for h in folded for n in _names(h)) == sorted(h.file_name for h in plain)
+    assert len(passages) < len(plain_passages) and any(h.collapsed for h in passages)
+    assert all(c["doc_id"] != source for h in passages for c in h.collapsed)
+    runner = CliRunner()
+    args = ["--corpus", str(path), "similar", source[:12], "--format", "json"]
+    assert len(json.loads(runner.invoke(app, args).stdout)) == len(folded)
+    assert len(json.loads(runner.invoke(app, args + ["--no-collapse"]).stdout)) == len(plain)
+
+
+def test_similar_never_lists_the_source_among_its_duplicates(embedded):
+    from search import similar
+    with Corpus(embedded) as corpus:
+        source = corpus.rows("SELECT id FROM documents WHERE file_name = 'release_a.pdf'")[0]["id"]
+        for by_document in (True, False):
+            hits = similar(corpus, source, limit=10, by_document=by_document)
+            assert all(source not in [h.doc_id] + [c["doc_id"] for c in h.collapsed] for h in hits)
+
+
+def test_batch_summary_counts_the_documents_folded_into_a_hit(dupes, tmp_path):
+    import csv
+    import io
+    queries = tmp_path / "queries.csv"
+    queries.write_text("query,mode\nquorum Open Meetings Act,keyword\n", encoding="utf-8")
+    runner = CliRunner()
+    args = ["--corpus", str(dupes[0]), "search", "--batch", str(queries)]
+    folded = json.loads(runner.invoke(app, args + ["--format", "json"]).stdout)[0]
+    plain = json.loads(runner.invoke(app, args + ["--format", "json", "--no-collapse"]).stdout)[0]
+    assert folded["hits"] == 1 and plain["hits"] == 6
+    assert folded["documents"] == plain["documents"] == 6
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(app, args + ["--format", "csv"]).stdout)))
+    assert next(r for r in rows if r["kind"] == "summary")["documents"] == "6"

@@ -134,3 +134,62 @@ def test_batch_search_runs_every_row_and_reports_bad_ones(ingested, tmp_path):
     assert next(r for r in rows if r["row"] == "1" and r["kind"] == "summary")["documents"] == "1"
     both = runner.invoke(app, ["--corpus", path, "search", "x", "--batch", str(queries)])
     assert both.exit_code == 2 and "not both" in both.stderr
+
+
+def test_a_question_that_names_things_leans_on_exact_words(corpus):
+    from dataclasses import replace
+
+    from readingroom.commands.search import FusionMethod, _fusion
+    from search.fusion import DEFAULT, names_things
+    assert DEFAULT.naming_keyword_weight == 1.5 and DEFAULT.keyword_weight == 0.4
+    assert names_things("a quorum of the board", understood=True)                  # recognised names
+    assert names_things("what happened on February 6, 2018", understood=False)     # a number
+    assert not names_things("Who wrote to BEGA about the quorum?", understood=False)   # acronyms do not count
+    assert names_things("Who wrote to BEGA?", False, ("acronym",)) and not names_things("Hugh Downs", False)
+
+    def ranked(question, fusion=DEFAULT):
+        return [c for c, _, _ in rank(corpus, question, "hybrid", 100, fusion=fusion, understand=True)][:20]
+    fixed = {w: replace(DEFAULT, keyword_weight=w, naming_keyword_weight=None) for w in (0.4, 1.5)}
+    naming = "Who is the media point of contact for the Jim Wells County agreement?"     # an agency, understood
+    number = "which agreement cites 8 C.F.R. 287.5 for serving warrants of removal"
+    paraphrase = "how long may the jail keep someone after their release date"
+    assert ranked(naming) == ranked(naming, fixed[1.5]) != ranked(naming, fixed[0.4])
+    assert ranked(number) == ranked(number, fixed[1.5])
+    assert ranked(paraphrase) == ranked(paraphrase, fixed[0.4]) != ranked(paraphrase, fixed[1.5])
+    # the user's --keyword-weight is a weight for every query
+    assert _fusion(FusionMethod.rrf, None, 0.7).naming_keyword_weight is None
+    assert _fusion(FusionMethod.rrf, 20, None) == replace(DEFAULT, k=20)
+
+
+def test_an_agency_its_agreement_contradicts_is_not_understood(corpus):
+    from search.understand import recognise
+
+    def fields(question):
+        return {r.field: r.value for r in recognise(corpus, question)}
+    # a word of an agency's name that is also a place: the model (state) named in full wins
+    assert fields("Which jail enforcement agreement was signed near Jim Wells?") == {"model": "JEM"}
+    assert fields("Which Florida agreement names a contact in Jim Wells?") == {"state": "Florida"}
+    assert fields("the Jim Wells warrant service officer agreement") == \
+        {"agency": "Jim Wells County Sheriff's Office (Texas)", "model": "WSO"}
+    hits = search(corpus, "Which jail enforcement agreement was signed near Jim Wells?")
+    assert {u["field"] for u in hits.understood} == {"model"}
+
+
+def test_a_name_held_as_two_types_is_read_as_the_corpus_reads_it_most(ingested, tmp_path):
+    from corpus.store import Corpus
+    from search.understand import recognise
+    path = tmp_path / "types.db"
+    shutil.copy(ingested[0], path)
+    with Corpus(path) as corpus:         # the NER's odd reading, listed first: an organisation named Troy Carrillo
+        corpus.conn.execute("INSERT INTO entities (id, type, name) VALUES (-1, 'ORG', 'Troy Carrillo')")
+        corpus.conn.commit()
+        found = recognise(corpus, "Which page lists Troy Carrillo?")
+    assert [(r.field, r.value) for r in found] == [("person", "Troy Carrillo")]
+
+
+def test_a_name_in_many_documents_names_no_document():
+    from search.understand import MAX_NAMED, Recognised, named_documents
+    docs = [f"doc{n}" for n in range(MAX_NAMED + 1)]
+    assert MAX_NAMED == 10
+    assert len(named_documents([Recognised("person", "Hillary Clinton", frozenset(docs[:MAX_NAMED]))])) == MAX_NAMED
+    assert named_documents([Recognised("person", "Hillary Clinton", frozenset(docs))]) == {}

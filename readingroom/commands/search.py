@@ -57,8 +57,9 @@ def _fusion(method: "FusionMethod", rrf_k: int | None, keyword_weight: float | N
 
     from search.fusion import DEFAULT, WEIGHTED_DEFAULT
     base = DEFAULT if method == FusionMethod.rrf else WEIGHTED_DEFAULT
-    return replace(base, k=base.k if rrf_k is None else rrf_k,
-                   keyword_weight=base.keyword_weight if keyword_weight is None else keyword_weight)
+    if keyword_weight is not None:          # the user's weight, for every query (not adapted to it)
+        base = replace(base, keyword_weight=keyword_weight, naming_keyword_weight=None)
+    return replace(base, k=base.k if rrf_k is None else rrf_k)
 
 
 def understood_text(understood: list[dict]) -> str:
@@ -131,7 +132,7 @@ def search(query: Optional[str] = typer.Argument(None, help='Words, or FTS5 synt
            collapse: bool = typer.Option(True, "--collapse/--no-collapse", help="Fold a near-identical passage (with --by-document, document) ranked lower into its hit: `and N near-identical in: ...` (never passages of two different agreements). Clusters come from `readingroom duplicates`, run by ingest and annotate."),
            fusion: FusionMethod = typer.Option(FusionMethod.rrf, help="Hybrid fusion: rrf (reciprocal rank) or weighted (normalised scores)."),
            rrf_k: Optional[int] = typer.Option(None, help="RRF's rank constant k (score = weight / (k + rank)). Default: the tuned one (README)."),
-           keyword_weight: Optional[float] = typer.Option(None, help="Weight of the keyword side in hybrid fusion (semantic is 1). Default: 0.4 (rrf), 0.2 (weighted)."),
+           keyword_weight: Optional[float] = typer.Option(None, help="Weight of the keyword side in hybrid fusion (semantic is 1), for every query. Default (rrf): 1.5 for a question that names what the corpus knows or holds a number, else 0.4; 0.2 (weighted)."),
            fmt: Fmt = typer.Option(Fmt.table, "--format", help="table, json or csv.")):
     """Search passages by keyword, by meaning, or both; every hit cites document and page."""
     from search import QueryError
@@ -212,6 +213,7 @@ def similar(doc_id: str = typer.Argument(..., help="Document id (or a unique pre
             entity: Optional[str] = typer.Option(None),
             after: Optional[str] = typer.Option(None),
             before: Optional[str] = typer.Option(None),
+            collapse: bool = typer.Option(True, "--collapse/--no-collapse", help="Fold a near-identical document (with --passages, passage) ranked lower into its hit, as search does: `and N near-identical in: ...`."),
             fmt: Fmt = typer.Option(Fmt.table, "--format")):
     """More like this: passages of other documents nearest (by vector) to this document's, or to one page's."""
     from search import QueryError
@@ -219,7 +221,7 @@ def similar(doc_id: str = typer.Argument(..., help="Document id (or a unique pre
     filters = _filters(doc_type, agency, state_, model, entity, after, before, None)
     with open_corpus() as corpus:
         try:
-            hits = run_similar(corpus, doc_id, page, limit, filters, by_document=not passages)
+            hits = run_similar(corpus, doc_id, page, limit, filters, by_document=not passages, collapse=collapse)
         except QueryError as err:
             fail(str(err))
     _emit_hits(hits, fmt, not passages, "nothing similar: no other document has passages")
