@@ -151,6 +151,8 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
                     s0 = s
                     s, e = person_span(text, s, e)
                     about = person_title(text, s0, s)
+                    if about.get("title") and " " not in text[s:e].strip():
+                        about["surname"] = True       # "President Zuma": a surname, kept alone
                     if _not_a_name(text[s:e]):
                         continue
                 name, normalized = canonical(label, text[s:e], ent.ent_id_)

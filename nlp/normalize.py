@@ -35,7 +35,7 @@ AGENCY_FIXES = [
     (r"\bMarshal\s*'?s\s+Office\b", "Marshal's Office"),
 ]
 COURTESY = r"(?:Mr|Mrs|Ms|Miss|Mx|Mme|Dr|Hon)\.?"     # not a title worth keeping, but it marks a surname
-TITLE = (r"(?:CM\s+|(?:Mr|Mrs|Ms|Mme|Dr|Hon|Sgt|Ssgt|SSGT|Lt|Capt|Cpl|Det|Insp|Asst|Dep|Supt|Col|Maj|Gen|Sen|Rep|Gov|Amb|Pres|Prof)\.?\s+|"
+TITLE = (r"(?:CM\s+|(?<![\d:]\s)(?:PM|FM)\s+|(?:Mr|Mrs|Ms|Mme|Dr|Hon|Sgt|Ssgt|SSGT|Lt|Capt|Cpl|Det|Insp|Asst|Dep|Supt|Col|Maj|Gen|Sen|Rep|Gov|Amb|Pres|Prof)\.?\s+|"
          r"(?:Sheriff|Captain|Lieutenant|Sergeant|Chief|Deputy|Director|Acting Director|Marshal|City Marshal|"
          r"Major|Colonel|Commander|Officer|Agent|Special Agent|Judge|Commissioner|Secretary|Undersheriff|"
          r"Jailer|Warden|Superintendent|Interim Superintendent|Mayor|Governor|Senator|Representative|President|"

