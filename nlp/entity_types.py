@@ -64,6 +64,23 @@ STRONG_ORG = {"Inc", "Inc.", "LLC", "L.L.C.", "Ltd", "Ltd.", "Corp", "Corp.", "C
               "Party", "party", "Brotherhood", "Foundation"}
 
 
+# the last word of a name that says the body is an association of its members, whatever words come before it
+ORG_HEADS = {"Coalition", "Alliance", "Institute", "Association", "Foundation", "Society", "Network", "Federation",
+             "Movement", "Club", "Brotherhood", "Partners", "Associates"}
+# "Government" with an everyday word before it is a topic ("as they apply to Open Government"), not a government
+GOVERNMENT_OK = {"Federal", "National", "State", "City", "County", "Local", "Provincial", "Regional", "Interim",
+                 "Transitional", "Central", "District", "Municipal", "Tribal", "Military", "Unity", "Coalition"}
+
+
+def _topic_government(name: str) -> bool:
+    words = [w for w in WORD.findall(name) if w not in ("the", "The", "of")]
+    if len(words) != 2 or words[-1] != "Government" or words[0] in lists()["AGENCY_WORDS"]:
+        return False
+    from wordfreq import zipf_frequency
+    return any(w not in GOVERNMENT_OK and not w.isupper() and zipf_frequency(w.lower(), "en") >= 4.5
+               for w in words[:-1])
+
+
 def body_type(name: str) -> str | None:
     """AGENCY or ORG for the name of a body, when its name says which; None when it does not."""
     known = lists()
@@ -75,6 +92,8 @@ def body_type(name: str) -> str | None:
         if n in known["AGENCY"]:
             return "AGENCY"
     words = set(WORD.findall(name))
+    if WORD.findall(name)[-1:] and WORD.findall(name)[-1] in ORG_HEADS:
+        return "ORG"                     # "DC Open Government Coalition", "National Sheriffs' Association"
     if words & STRONG_ORG or re.search(r"\bBoard of (?:Directors|Trustees)\b", name):   # a company's board               # "Wackenhut Services, Inc", "Freedom and Justice Party"
         return "ORG"
     if words & known["AGENCY_WORDS"]:    # "Boca Raton Police Services Department"
@@ -139,7 +158,7 @@ def body_problem(name: str) -> bool:
     generic word alone ("Board")."""
     name = name.strip()
     words = set(name.split())
-    return (name[:1].islower() or "(" in name or ":" in name or " - " in name or bool(words & BODY_NOT_WORDS)
+    return (name[:1].islower() or _topic_government(name) or (name.split() or [''])[-1] in TOPIC_TAIL or "(" in name or ":" in name or " - " in name or bool(words & BODY_NOT_WORDS)
             or bool(re.search(r"\s\d+$", name)) or ")" in name
             or bool(re.search(r"\b(?:of|the|and|for|on|in|at|to|Of|The|And|For)$", name)))
 
@@ -161,12 +180,49 @@ def _header_person(text: str) -> str | None:
     return None
 
 
+# where a body's name the model ran on ends: a blank line, an address after it ("U.S. Department of State\n2201 C
+# Street NW"), a lower-case fragment ("... Accountability p:"); and an everyday word or a stamp's letters before a
+# well-known body ("Issues U.S. Department of State", "DEPART State Department", "AGNA U.S. Embassy")
+BLANK_LINE = re.compile(r"[ \t]*\n[ \t]*\n\s*")
+ADDRESS = re.compile(r"\s+(?:\d{1,5}(?:\s+[NSEW]\.?)?\s+[A-Z]|\d{1,5}\s*$|\n\s*\d)")
+LOWER_TAIL = re.compile(r"(?:\s+(?!(?:of|and|the|for|on|in|at|to|or|de|du|la)\b)[a-z][^\s]{0,3})+\s*$")
+KNOWN_BODY = re.compile(r"(?:U\.S\.|United States|State Department|Department of State)\b")
+TOPIC_TAIL = {"Review", "Strategy", "Initiative", "Dialogue", "Summit", "Conference", "Plan", "Roundtable",
+              "Forum", "Retreat", "Talks"}
+
+
+def _trim_body(m: Mention) -> None:
+    """Cut a body's name where the model ran it on into the next line, an address or a fragment."""
+    text = m.text
+    cut = len(text)
+    if (blank := BLANK_LINE.search(text)) and body_type(text[:blank.start()]) and \
+            not re.search(r"\b(?:of|and|the|for|on|&)\s*$", text[:blank.start()]):
+        cut = blank.start()
+    if (address := ADDRESS.search(text, 0, cut)) and address.start() > 0 and body_type(text[:address.start()]):
+        cut = address.start()
+    if (lower := LOWER_TAIL.search(text[:cut])) and lower.start() > 0:
+        cut = lower.start()
+    lead = 0
+    if (known := KNOWN_BODY.search(text, 0, cut)) and known.start() > 0:
+        before = text[:known.start()].split()
+        if len(before) == 1 and before[0] not in ("the", "The") and (
+                before[0].isupper() and len(before[0]) >= 4 or _common(before[0]) and before[0][:1].isupper()
+                and not body_type(before[0])):
+            lead = known.start()
+    if cut < len(text) or lead:
+        from nlp.normalize import canonical_agency
+        m.text = text[lead:cut].rstrip()
+        m.start, m.end = m.start + lead, m.start + lead + len(m.text)
+        m.canonical = canonical_agency(m.text)
+
+
 def fix_types(doc: Document) -> None:
     """Retype or drop the mentions whose type the name or its context contradicts."""
     keep: list[Mention] = []
     generic: list[Mention] = []
     for m in doc.mentions:
         if m.type in ("AGENCY", "ORG"):
+            _trim_body(m)
             m.canonical = STAMP_AROUND.sub("", m.canonical).strip() or m.canonical
             if (title := TITLE_OF.match(m.canonical)):      # "Chair of the Board of ..." names the board
                 m.canonical = m.canonical[title.end():]
@@ -225,7 +281,7 @@ def split_bodies(doc: Document) -> None:
 
 RUN_TOGETHER = re.compile(rf"^(?P<a>(?:the\s+|The\s+)?(?:[A-Z][\w'’.-]*\s+(?:(?:of|and|&|the)\s+)*)*?"
                           rf"{BODY_HEADS}(?:\s+(?:of|on|for)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:(?:of|and|&|the)\s+)*"
-                          rf"[A-Z][\w'’.-]*)*?)?)\s+(?P<b>{BODY_HEADS}\s+(?:of|on|for)\s+.+?)(?:\s+[a-z])?$")
+                          rf"[A-Z][\w'’.-]*)*?)?)\s+(?P<b>{BODY_HEADS}\s+(?:of|on|for)\s+.+?)(?:\s+[a-z]\S{{0,3}})?$")
 
 
 HEAD_FIRST = re.compile(rf"{BODY_HEADS}\s+(?:of|on|for)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:(?:of|and|&|the)\s+)*[A-Z][\w'’.-]*)*")

@@ -102,3 +102,30 @@ def test_offices_named_for_their_head_and_courts_are_agencies():
 def test_state_department_office_symbols_are_agencies():
     found = mentions("Classified by DAS, A/GIS, DoS on 12/31/2015 — Class: CONFIDENTIAL — Reason: 1.4(B), 1.4(D)\n")
     assert "A/GIS" in by_type(found, "AGENCY")
+
+
+def test_a_body_name_run_on_is_cut_at_a_fragment_an_address_or_a_blank_line():
+    # 20180227-COST-OOG/Re-_OOG-0003_7.03.17_Notice_of_Complaint_COST_.eml: a signature block's two lines run together
+    found = mentions("Traci L. Hughes, Esq.\nDirector\nDistrict of Columbia  Office of  Open Government Board of Ethics "
+                     "and Government Accountability p: (202) 481-3411\n")
+    agencies = by_type(found, "AGENCY")
+    assert {"Office of Open Government", "Board of Ethics and Government Accountability"} <= agencies
+    assert not any(a.endswith(" p") or "Government Board" in a for a in agencies)
+    # HRCEmail_NovWeb/C05791670.txt: the release's letterhead, and an address under an office's name
+    agencies = by_type(mentions("Issues U.S. Department of State\n2201 C Street NW\nWashington, DC 20520\n"
+                                "Office of Administrative Hearings \n\nOne Judiciary Square\n441 4th Street, NW\n"), "AGENCY")
+    assert not any("Issues" in a or "2201" in a or "Judiciary Square" in a for a in agencies)
+    assert "Office of Administrative Hearings" in agencies
+
+
+def test_a_report_an_association_or_a_topic_is_no_agency():
+    # HRCEmail_SeptemberWeb/C05780101.txt; Fw__Meeting_with_CM_Allen.msg.eml; Re-_OOG-0003_7.03.17_Notice_of_Complaint
+    found = mentions("the Quadrennial Diplomacy\nand Development Review (QDDR) is late. The QDDR will say so.\n"
+                     "Tom Susman of the Open Government Coalition asked to meet.\n"
+                     "This seems inconsistent with the role and responsibilities of your agency as they apply to "
+                     "Open Government.\n")
+    agencies = by_type(found, "AGENCY")
+    assert not {"QDDR", "Quadrennial Diplomacy and Development Review", "Open Government",
+                "Open Government Coalition"} & agencies
+    assert "Open Government Coalition" in by_type(found, "ORG")
+    assert "United States Government" in by_type(mentions("the United States Government (USG) is late.\n"), "AGENCY")
