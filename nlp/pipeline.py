@@ -50,10 +50,20 @@ WROTE_LINE = re.compile(r"^[ \t>]*On\b[^\n]{4,60}(?:[AP]M|\d{4}),[ \t]+(?P<value
 HEADER_LINE = re.compile(r"^[ \t]*(?:From|To|Cc|CC|Bcc|BCC)[ \t]*:[ \t]*(?P<value>[^\n]*)", re.M)
 NEXT_FIELD = re.compile(r"\s(?:From|To|Cc|CC|Bcc|Date|Sent|Subject|Importance|Attachments?)\s*:")
 RECIPIENT = re.compile(r";|>\s*,|\t")           # between the people of one header line
-NAME_TAIL = re.compile(r"\s*(?:<[^>]*>?|\[mailto[^\]]*\]?|\((?:[^)]*)\)?|[\"'])\s*$")
+# what follows a name: an address, also one quoting itself as a link ("<kmitchell@DCCOUNCIL.US<mailto:kmitchell@...>>")
+NAME_TAIL = re.compile(r"\s*(?:<[^<>]*(?:<[^<>]*>?)?[^<>]*>?|\[mailto[^\]]*\]?|\((?:[^)]*)\)?|[\"'])\s*$")
 LAST_FIRST = re.compile(r"(?P<last>[A-Z][A-Za-z'’-]+(?: [A-Z][A-Za-z'’-]+)?), (?P<first>[A-Z][A-Za-z'’-]+(?: [A-Z]\.?)?)")
 FIRST_LAST = re.compile(r"[A-Z][A-Za-z'’-]+(?: [A-Z]\.)?(?: [A-Z][A-Za-z'’-]+){1,2}")
 ONE_NAME = re.compile(r"[A-Z][a-z]{0,14}")
+
+
+def _mailbox(word: str) -> bool:
+    """A one-word recipient that is an office's mailbox ("Judiciary (Council)"), not a person: a body's word or
+    an everyday word that is no given name."""
+    from wordfreq import zipf_frequency
+    from nlp.entity_types import is_first_name, lists
+    return word in lists()["AGENCY_WORDS"] or (len(word) > 2 and not is_first_name(word)
+                                               and zipf_frequency(word.lower(), "en") >= 3.8)
 
 
 @Language.component("header_people")
@@ -88,7 +98,8 @@ def header_people(doc: Doc) -> Doc:
                 continue
             if (m := LAST_FIRST.fullmatch(name)):
                 full = f"{m.group('first')} {m.group('last')}"
-            elif FIRST_LAST.fullmatch(name) or (listed and not after_gap and ONE_NAME.fullmatch(name)):
+            elif FIRST_LAST.fullmatch(name) or (listed and not after_gap and ONE_NAME.fullmatch(name)
+                                                and not _mailbox(name)):
                 full = name
             else:
                 continue

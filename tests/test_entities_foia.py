@@ -129,3 +129,19 @@ def test_a_report_an_association_or_a_topic_is_no_agency():
                 "Open Government Coalition"} & agencies
     assert "Open Government Coalition" in by_type(found, "ORG")
     assert "United States Government" in by_type(mentions("the United States Government (USG) is late.\n"), "AGENCY")
+
+
+# 20180313-BEGA-JT/RE__Notice_of_J_PS_Public_Hearing__11_2_17__9_30_a_m___Room_412_(1).msg.eml
+QUOTED_LINKS = ("From: Grimaldi, John J. (BEGA) [mailto:John.Grimaldi@dc.gov]\n"
+                "To: Mitchell, Katherine (Council) <kmitchell@DCCOUNCIL.US<mailto:kmitchell@DCCOUNCIL.US>>; Flowers, "
+                "Brian (BEGA) <brian.flowers@dc.gov<mailto:brian.flowers@dc.gov>>; Judiciary (Council) "
+                "<Judiciary@DCCOUNCIL.US<mailto:Judiciary@DCCOUNCIL.US>>\n"
+                "Cc: Collier, Tameka (BEGA) <tameka.collier@dc.gov<mailto:tameka.collier@dc.gov>>\n"
+                "Subject: RE: Notice of J&PS Public Hearing\n")
+
+
+def test_recipients_whose_address_quotes_itself_as_a_link_and_no_mailbox():
+    people = {m.canonical: m for m in mentions(QUOTED_LINKS) if m.type == "PERSON"}
+    assert {"Katherine Mitchell", "Brian Flowers", "Tameka Collier", "John J. Grimaldi"} <= set(people)
+    assert people["Katherine Mitchell"].attributes["email"] == "kmitchell@dccouncil.us"
+    assert "Judiciary" not in people             # the committee's mailbox
