@@ -145,10 +145,14 @@ TITLE_OF = re.compile(r"^(?:(?:Acting|Deputy|Assistant|Vice|Executive)\s+)?(?:Ch
                       r"Secretary|Head|Members?|President|Commissioner|General Counsel|Staff|Superintendent|Chief)"
                       r"(?:\s+of\s+(?:the\s+)?|,\s+)")
 TRAILING_SMALL = re.compile(r"(?:\s+(?:or|and|&))+$")     # "Department of\nProcurement or"; "Court of" stays cut short
-BODY_HEADS = r"(?:Council|Court|Department|Office|Board|Commission|Committee|Agency|Bureau|Ministry|Police|Embassy)"
+BODY_HEADS = r"(?:Council|Court|Department|Office|Board|Commission|Committee|Agency|Bureau|Ministry|Police|Embassy|Division)"
 # one body's name: head last ("Superior Court") or head first ("Department of Law")
 ONE_BODY = re.compile(rf"(?:the\s+|The\s+)?(?:(?:[A-Z][\w'’.-]*\s+)*{BODY_HEADS}|{BODY_HEADS}\s+(?:of|on|for)\s+"
                       rf"(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+|the\s+)*[A-Z][\w'’.-]*)*)")
+# one body named head first after its place or acronym, its name holding "and": "DC Commission on Selection and
+# Tenure", "CPD's Bureau of Organized Crime" (the second of two bodies run together with "and")
+PLACED_BODY = re.compile(rf"(?:the\s+|The\s+)?(?:[A-Z][\w'’.-]*\s+){{0,2}}{BODY_HEADS}\s+(?:of|on|for)\s+(?:the\s+)?"
+                         rf"[A-Z][\w'’.-]*(?:\s+(?:of\s+|the\s+|and\s+|&\s+)*[A-Z][\w'’.-]*)*")
 LIST_SEP = re.compile(r",\s+|\s+(?:and|&)\s+")
 TITLE_WORD = re.compile(r"(?:(?:Acting|Deputy|Assistant)\s+)?(?:Superintendent|Director|Chief|Commissioner|Secretary)")
 
@@ -204,8 +208,8 @@ def _trim_body(m: Mention) -> None:
         cut = lower.start()
     lead = 0
     if (known := KNOWN_BODY.search(text, 0, cut)) and known.start() > 0:
-        before = text[:known.start()].split()
-        if len(before) == 1 and before[0] not in ("the", "The") and (
+        before = [w for w in text[:known.start()].split() if w not in ("the", "The")]
+        if len(before) == 1 and (
                 before[0].isupper() and len(before[0]) >= 4 or _common(before[0]) and before[0][:1].isupper()
                 and not body_type(before[0])):
             lead = known.start()
@@ -311,8 +315,21 @@ def _body_list(text: str) -> list[tuple[int, int]] | None:
     if spans and TITLE_WORD.fullmatch(text[spans[0][0]:spans[0][1]]):
         spans = spans[1:]
     if len(spans) < 2 or not all(ONE_BODY.fullmatch(text[a:b]) for a, b in spans):
-        return None
+        return _two_bodies(text)
     return spans
+
+
+def _two_bodies(text: str) -> list[tuple[int, int]] | None:
+    """"Office of Administrative Hearings and DC Commission on Selection and Tenure", "CPD's Bureau of Organized
+    Crime and Finance Division": two bodies joined by the first "and" after which a body's name begins (not
+    "Board of Ethics and Government Accountability": "Government Accountability" is none)."""
+    for sep in re.finditer(r"\s+(?:and|&)\s+", text):
+        left, right = text[:sep.start()], text[sep.end():].rstrip()
+        one = lambda part: ONE_BODY.fullmatch(part) or PLACED_BODY.fullmatch(part)     # noqa: E731
+        if one(left.strip()) and one(right) and re.search(BODY_HEADS, right.split(" of ")[0].split(" on ")[0]):
+            lead = len(left) - len(left.lstrip())
+            return [(lead, sep.start()), (sep.end(), sep.end() + len(right))]
+    return None
 
 
 def _named_bodies(generic: list[Mention], named: list[Mention]) -> list[Mention]:

@@ -79,6 +79,26 @@ class Merges:
             self.planned.append((keep, other, reason))
 
 
+def _bare_to_dominant(group: list[dict], merges: Merges) -> None:
+    """"Jacob Sullivan" beside "Jacob J Sullivan" (315 mentions) and OCR's "Jacob I Sullivan" (1): the name
+    without an initial is the one person so named far more often than all the others together."""
+    by_initials: dict[tuple, int] = defaultdict(int)
+    for r in group:
+        if name_parts(r["name"])[1]:
+            by_initials[tuple(name_parts(r["name"])[1])] += r["mentions"]
+    ranked = sorted(by_initials.items(), key=lambda kv: -kv[1])
+    if ranked[0][1] < DOMINANT * sum(n for _, n in ranked[1:]):
+        return
+    keep = _fullest([r for r in group if tuple(name_parts(r["name"])[1]) == ranked[0][0]])
+    for r in group:
+        if not name_parts(r["name"])[1]:
+            merges.merge(keep["id"], r["id"], f"same first name and surname as {keep['name']!r} (with a middle "
+                         f"initial), by far the most named of that name")
+    for r in group:
+        if r is not keep and tuple(name_parts(r["name"])[1]) == ranked[0][0]:
+            merges.merge(keep["id"], r["id"], f"same first name and surname as {keep['name']!r}")
+
+
 def plan_person_merges(rows: list[dict], merges: Merges) -> list[int]:
     """Plan the PERSON merges; returns the ids of lone first names to drop."""
     full = [r for r in rows if name_parts(r["name"])]
@@ -88,7 +108,8 @@ def plan_person_merges(rows: list[dict], merges: Merges) -> list[int]:
         by_first_last[(first.lower(), last.lower())].append(r)
     for (first, last), group in by_first_last.items():
         initials = {tuple(name_parts(r["name"])[1]) for r in group} - {()}
-        if len(group) < 2 or len(initials) > 1:
+        if len(group) >= 2 and len(initials) > 1:
+            _bare_to_dominant(group, merges)
             continue         # "John A. Smith" and "John B. Smith" are two people
         keep = _fullest(group)
         for r in group:

@@ -145,3 +145,25 @@ def test_recipients_whose_address_quotes_itself_as_a_link_and_no_mailbox():
     assert {"Katherine Mitchell", "Brian Flowers", "Tameka Collier", "John J. Grimaldi"} <= set(people)
     assert people["Katherine Mitchell"].attributes["email"] == "kmitchell@dccouncil.us"
     assert "Judiciary" not in people             # the committee's mailbox
+
+
+def test_two_bodies_joined_by_and_are_two_mentions():
+    # lucyparsons_1505-documents (CPD check requests): "the Bureau of Organized Crime and Finance Division"
+    agencies = by_type(mentions("Checks were issued to CPD's Bureau of Organized Crime and Finance Division "
+                                "for the purchase.\n"), "AGENCY")
+    assert "Finance Division" in agencies and not any(" and Finance" in a for a in agencies)
+    # not a body whose own name holds "and"
+    agencies = by_type(mentions("Hughes, Traci (BEGA) wrote to the Board of Ethics and Government Accountability.\n"),
+                       "AGENCY")
+    assert "Board of Ethics and Government Accountability" in agencies
+
+
+def test_a_bare_name_goes_to_the_initial_far_more_named_than_an_ocr_misreading():
+    # HRC releases: "Sullivan, Jacob J" in hundreds of headers, "Jacob Sullivan" in bodies, OCR's "Jacob I Sullivan" once
+    def row(id_, name, n):
+        return {"id": id_, "type": "PERSON", "name": name, "mentions": n, "documents": n, "docs": {f"d{id_}"},
+                "attributes": {}}
+    planned, _ = plan_merges([row(1, "Jacob J Sullivan", 315), row(2, "Jacob Sullivan", 81), row(3, "Jacob I Sullivan", 1)])
+    assert {(k, o) for k, o, _ in planned} == {(1, 2)}
+    planned, _ = plan_merges([row(1, "John A. Smith", 5), row(2, "John Smith", 5), row(3, "John B. Smith", 4)])
+    assert planned == []           # two people of that name, neither far ahead: the bare name stays apart
