@@ -176,6 +176,28 @@ def _person_read_as_org(name: str) -> bool:
         and zipf_frequency(words[-1].lower(), "en") < 4.5 and name not in lists()["ORG"]
 
 
+TITLE_BELOW = re.compile(r"[ \t]{0,3}(?:(?:Acting|Interim|Deputy|Assistant|Executive)\s+)?(?:Mayor|Superintendent|Director|"
+                         r"Chief|Commissioner|Governor|Secretary|President|Sheriff|Chair(?:man|woman|person)?|"
+                         r"Alderman|Councilmember|Inspector General|General Counsel|Attorney General)\b")
+
+
+def _titled_below(doc: Document, m: Mention) -> bool:
+    """"Rahm Emanuel" over "Mayor" in a letterhead's column: two or three capitalised words (no word of a body
+    or a business) with a person's title under them, at the same place on the next line."""
+    name = re.sub(r"['’]s$", "", m.canonical)
+    if not PERSON_LIKE.fullmatch(name) or person_problem(name) is not None or name in lists()["ORG"]:
+        return False
+    page = next((p.text for p in doc.pages if p.number == m.page), "")
+    line_start = page.rfind("\n", 0, m.start) + 1
+    line_end = page.find("\n", m.start)
+    if line_end < 0 or "\n" in page[m.start:m.end]:
+        return False
+    below_end = page.find("\n", line_end + 1)
+    below = page[line_end + 1:below_end if below_end >= 0 else len(page)]
+    column = m.start - line_start
+    return bool(TITLE_BELOW.match(below, column)) if column <= len(below) else False
+
+
 def _header_person(text: str) -> str | None:
     """"Sampson, Erie" (an email header's Last, First) -> "Erie Sampson"."""
     m = LAST_FIRST.fullmatch(text.strip())
@@ -245,7 +267,7 @@ def fix_types(doc: Document) -> None:
                 m.type = "PERSON"            # "Traci", "Alana": a first name, never a body
             elif (found := body_type(m.canonical) or body_type(m.text)):
                 m.type = found
-            elif m.type == "ORG" and _person_read_as_org(re.sub(r"['’]s$", "", m.canonical)):
+            elif m.type == "ORG" and (_person_read_as_org(re.sub(r"['’]s$", "", m.canonical)) or _titled_below(doc, m)):
                 m.type = "PERSON"            # "Rahm Emanuel" beside a letterhead's column of offices
                 if (possessive := re.search(r"['’]s$", m.text)):      # "Mary Oates Walker’s tenure"
                     m.end -= len(possessive.group())

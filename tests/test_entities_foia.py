@@ -167,3 +167,18 @@ def test_a_bare_name_goes_to_the_initial_far_more_named_than_an_ocr_misreading()
     assert {(k, o) for k, o, _ in planned} == {(1, 2)}
     planned, _ = plan_merges([row(1, "John A. Smith", 5), row(2, "John Smith", 5), row(3, "John B. Smith", 4)])
     assert planned == []           # two people of that name, neither far ahead: the bare name stays apart
+
+
+# invinst_chicago-police-data/P054496Responsive.pdf: the letterhead's columns
+LETTERHEAD = (" \n"
+              "Rahm Emanuel                                              Department of Police · City of Chicago"
+              "                             Eddie T. Johnson  \n"
+              "Mayor                                                     3510 S. Michigan Avenue · Chicago, Illinois "
+              "60653                 Superintendent of Police \n  \n"
+              "November 23, 2016 \n")
+
+
+def test_a_name_over_a_title_in_a_letterhead_column_is_a_person():
+    found = mentions(LETTERHEAD)
+    assert {"Rahm Emanuel", "Eddie T. Johnson"} <= by_type(found, "PERSON")
+    assert "Rahm Emanuel" not in by_type(found, "ORG")
