@@ -150,6 +150,23 @@ def resolve_acronyms(doc: Document, party: str | None = None) -> None:
                        RETYPABLE)
 
 
+def government_acronyms(doc: Document) -> None:
+    """A State Department cable's "GOL", "GOB": the Government of Libya, of Bangladesh, where that is the one
+    country of those initials the document names ("GOP" stays the party, as the ORG list says)."""
+    known = pattern_sets("entity_types.json")
+    by_key: dict[str, set[str]] = {}
+    for country in known.get("COUNTRIES", ()):
+        if re.search(r"\b" + re.escape(country) + r"\b", doc.text):
+            key = "GO" + "".join(w[0] for w in country.split() if w[0].isupper())
+            by_key.setdefault(key, set()).add(country)
+    names = {key: ("AGENCY", f"Government of {next(iter(found))}") for key, found in by_key.items()
+             if len(found) == 1 and key not in known["ORG"] and re.search(r"(?<![\w.@/-])" + key + r"(?![\w@/-])", doc.text)}
+    _label_occurrences(doc, names, RETYPABLE)
+    for m in doc.mentions:
+        if m.type == "AGENCY" and m.text.strip() in names:
+            m.attributes["acronym"] = m.text.strip()
+
+
 NAME_PART = re.compile(r"[A-Z][a-z][A-Za-z'’-]+")
 
 

@@ -182,3 +182,13 @@ def test_a_name_over_a_title_in_a_letterhead_column_is_a_person():
     found = mentions(LETTERHEAD)
     assert {"Rahm Emanuel", "Eddie T. Johnson"} <= by_type(found, "PERSON")
     assert "Rahm Emanuel" not in by_type(found, "ORG")
+
+
+# HRCEmail_DecWeb/C05788058.txt
+def test_a_cables_government_acronym_is_the_government_of_the_one_country_it_names():
+    found = mentions("GOL PM al-Baghdadi al-Mahmoudi held a press conference on May 26 to echo the points.\n"
+                     "Zlitni stressed to Amb Cretz that the GOL does not want to waste any time in Libya.\n"
+                     "The GOP is divided on the question.\n")
+    assert "Government of Libya" in by_type(found, "AGENCY")
+    assert {m.text for m in found if m.canonical == "Government of Libya"} == {"GOL"}
+    assert not any(m.type == "AGENCY" and m.text == "GOP" for m in found)
