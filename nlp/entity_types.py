@@ -212,7 +212,7 @@ def _header_person(text: str) -> str | None:
 BLANK_LINE = re.compile(r"[ \t]*\n[ \t]*\n\s*")
 ADDRESS = re.compile(r"\s+(?:\d{1,5}(?:\s+[NSEW]\.?)?\s+[A-Z]|\d{1,5}\s*$|\n\s*\d)")
 LOWER_TAIL = re.compile(r"(?:\s+(?!(?:of|and|the|for|on|in|at|to|or|de|du|la)\b)[a-z][^\s]{0,3})+\s*$")
-KNOWN_BODY = re.compile(r"(?:U\.S\.|United States|State Department|Department of State)\b")
+KNOWN_BODY = re.compile(r"(?:U\.S\.|United States|State Department|Department of State)(?!\w)")
 TOPIC_TAIL = {"Review", "Strategy", "Initiative", "Dialogue", "Summit", "Conference", "Plan", "Roundtable",
               "Forum", "Retreat", "Talks"}
 

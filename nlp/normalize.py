@@ -90,6 +90,8 @@ def normalize_state(text: str) -> str | None:
 def canonical_agency(text: str) -> str:
     name = clean(text)
     name = re.sub(r"^(?:the|The|THE)\s+", "", name)
+    # "CPD's Bureau of Organized Crime": the unit's name without its agency's acronym
+    name = re.sub(r"^[A-Z]{2,6}['’]s\s+(?=(?:Bureau|Office|Division|Unit|Section|Department)\b)", "", name)
     name = re.sub(r",?\s+(?:[A-Z]{2})$", "", name) if re.search(r"\b(?:Office|Department|Police|Jail|Center)\s*,?\s+[A-Z]{2}$", name) else name
     if name.isupper() and len(name) > 6:
         name = name.title().replace("'S ", "'s ")

@@ -116,6 +116,10 @@ def test_a_body_name_run_on_is_cut_at_a_fragment_an_address_or_a_blank_line():
                                 "Office of Administrative Hearings \n\nOne Judiciary Square\n441 4th Street, NW\n"), "AGENCY")
     assert not any("Issues" in a or "2201" in a or "Judiciary Square" in a for a in agencies)
     assert "Office of Administrative Hearings" in agencies
+    # HRCEmail_JulyWeb/C05764032.txt: a routing code before the embassy; the CPD check requests: the unit's own name
+    assert "U.S. Embassy" in by_type(mentions("officials at the AGNA U.S. Embassy in Port-au-Prince said\n"), "AGENCY")
+    assert "Bureau of Organized Crime" in by_type(mentions("Funds for CPD’s Bureau of Organized Crime were spent.\n"),
+                                                  "AGENCY")
 
 
 def test_a_report_an_association_or_a_topic_is_no_agency():
