@@ -254,6 +254,10 @@ OFFICE = re.compile(r"(?<![\w.])(?P<name>(?:(?:[A-Z][a-z]+[ ]){1,3}State['’]s[
                     r"(?:Circuit|District|Superior|Supreme|Appellate|Municipal|Probate|Juvenile|Family)[ ]Court[ ]"
                     r"(?:of|for)[ ](?:the[ ])?[A-Z][a-z]+(?:[ ](?:of[ ])?[A-Z][a-z]+){0,3}))"
                     r"(?![ ]+[A-Z][a-z]+[ ][A-Z])")
+# a letterhead's government after its department and a bullet: "Department of Police · City of Chicago"
+LETTERHEAD_CITY = re.compile(r"\b(?:Department|Office|Bureau|Board|Commission)[ ](?:of|for)[ ][A-Z][A-Za-z ]{2,40}?"
+                             r"[ ][·•+|][ ](?P<name>(?:City|County|State|Village|Town)[ ]of[ ][A-Z][a-z]+"
+                             r"(?:[ ](?:Heights|Park|City|Beach|Springs|Falls|Lake|Hills|Rapids|Rock|York|Orleans))?)")
 
 
 @Language.component("office_names")
@@ -264,7 +268,7 @@ def office_names(doc: Doc) -> Doc:
     A span of ours takes the place of the model's entities inside it or crossing its edge; the ruler's stand."""
     ents = list(doc.ents)
     spans = []
-    for rx in (UNIT, OFFICE):
+    for rx in (UNIT, OFFICE, LETTERHEAD_CITY):
         for m in rx.finditer(doc.text):
             start = m.start("name")
             name = m.group("name")

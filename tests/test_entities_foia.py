@@ -186,6 +186,8 @@ def test_a_name_over_a_title_in_a_letterhead_column_is_a_person():
     found = mentions(LETTERHEAD)
     assert {"Rahm Emanuel", "Eddie T. Johnson"} <= by_type(found, "PERSON")
     assert "Rahm Emanuel" not in by_type(found, "ORG")
+    assert "City of Chicago" in by_type(found, "AGENCY")          # the government whose department writes
+    assert "City of Chicago" not in by_type(mentions("He moved to the City of Chicago in 1990.\n"), "AGENCY")
 
 
 # HRCEmail_DecWeb/C05788058.txt
