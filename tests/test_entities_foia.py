@@ -198,3 +198,22 @@ def test_a_cables_government_acronym_is_the_government_of_the_one_country_it_nam
     assert "Government of Libya" in by_type(found, "AGENCY")
     assert {m.text for m in found if m.canonical == "Government of Libya"} == {"GOL"}
     assert not any(m.type == "AGENCY" and m.text == "GOP" for m in found)
+
+
+# 20180313-BEGA-JT/ShopSmallDC.msg.eml: the Mayor's staff list
+STAFF = ("Chief of Staff:\nJohn Falcicchio <mailto:john.falcicchio@dc.gov>\nCity Administrator:\n"
+         "Rashad Young <mailto:rashad.young@dc.gov>\nDirector of the Mayor's Office of Legal Counsel:\nMark Tuohey\n"
+         "Senior Advisor:\nBeverly Perry\n<mailto:beverly.perry@dc.gov>\n")
+
+
+def test_a_name_with_its_own_address_after_it_is_a_person():
+    people = {m.canonical: m for m in mentions(STAFF) if m.type == "PERSON"}
+    assert {"John Falcicchio", "Rashad Young", "Beverly Perry"} <= set(people)
+    assert people["Beverly Perry"].attributes.get("email") == "beverly.perry@dc.gov"
+
+
+# FW__Changes_to_the_Ethics_Code.msg.eml, its attachment's letterhead (DC Retirement Board)
+def test_a_name_with_a_middle_initial_is_a_person_though_its_surname_is_a_word():
+    people = by_type(mentions("Board of Trustees Darrick O. Ross ● Nathan A. Saunders ● Edward C. Smith ● Thomas N. "
+                              "Tippett ● Michael J. Warren ● Lenda P. Washington Joseph W. Clark\n"), "PERSON")
+    assert {"Michael J. Warren", "Lenda P. Washington", "Joseph W. Clark"} <= people
