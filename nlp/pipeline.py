@@ -47,7 +47,7 @@ class RegexEntities:
 # a quoted message's attribution: "On Feb 2, 2017, at 3:19 PM, Grimaldi, John J. (BEGA)\n<John.Grimaldi@dc.gov> wrote:"
 WROTE_LINE = re.compile(r"^[ \t>]*On\b[^\n]{4,60}(?:[AP]M|\d{4}),[ \t]+(?P<value>[^\n<]*?)[ \t]*"
                         r"(?P<next><|wrote:|\n[ \t]*<)", re.M)
-HEADER_LINE = re.compile(r"^[ \t]*(?:From|To|Cc|CC|Bcc|BCC)[ \t]*:[ \t]*(?P<value>[^\n]*)", re.M)
+HEADER_LINE = re.compile(r"^[ \t]*(?:From|To|Cc|CC|Bcc|BCC|FROM|TO)[ \t]*:[ \t]*(?P<value>[^\n]*)", re.M)
 NEXT_FIELD = re.compile(r"\s(?:From|To|Cc|CC|Bcc|Date|Sent|Subject|Importance|Attachments?)\s*:")
 RECIPIENT = re.compile(r";|>\s*,|\t")           # between the people of one header line
 # what follows a name: an address, also one quoting itself as a link ("<kmitchell@DCCOUNCIL.US<mailto:kmitchell@...>>")
@@ -94,6 +94,7 @@ def header_people(doc: Doc) -> Doc:
                 if not name:
                     break
             name = re.sub(r"[ ]\d{1,2}$", "", name.rstrip(" \"'"))     # a footnote mark: "Burns, William 3"
+            name = re.sub(r"[ ][a-z~=_]{1,2}$", "", name)          # a scan's speck: "TO: Anthony J. Riccio z"
             if not name or "@" in name:
                 continue
             if (m := LAST_FIRST.fullmatch(name)):

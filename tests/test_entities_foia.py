@@ -217,3 +217,10 @@ def test_a_name_with_a_middle_initial_is_a_person_though_its_surname_is_a_word()
     people = by_type(mentions("Board of Trustees Darrick O. Ross ● Nathan A. Saunders ● Edward C. Smith ● Thomas N. "
                               "Tippett ● Michael J. Warren ● Lenda P. Washington Joseph W. Clark\n"), "PERSON")
     assert {"Michael J. Warren", "Lenda P. Washington", "Joseph W. Clark"} <= people
+
+
+# lucyparsons_1505-documents/PenLink_QUO-04689-V8Y5D0Redacted.pdf: an OCR'd memo's header
+def test_a_memos_upper_case_header_names_the_person_despite_a_scans_speck():
+    found = mentions("BUREAU OF ORGANIZED CRIME 11 June 2015 =\nGang Investigations Division in\n"
+                     "TO: Anthony J. Riccio z\nChief ~\n\nBureau of Organized Crime Dsl\n")
+    assert "Anthony J. Riccio" in by_type(found, "PERSON")
