@@ -22,7 +22,8 @@ LAST_FIRST = re.compile(r"(?P<last>[A-Z][A-Za-z'’-]+), (?P<first>[A-Z][a-z][A-
 WORD = re.compile(r"[A-Za-z][A-Za-z.'’&-]*")
 HEADER_WORDS = {"CC", "Cc", "BCC", "FW", "FWD", "Fwd", "RE"}
 NOT_IN_NAMES = re.compile(r"[:/@\d\u200b]|https?|www\.")       # "Website:", "Sid 1.http://latimesblogs..."
-MIDDLE_INITIAL = re.compile(r"[A-Z][a-z]+ [A-Z]\. [A-Z][a-z][A-Za-z'’-]+")      # "Lenda P. Washington": a person's
+# "Lenda P. Washington", "L. Webb": an initial makes the name a person's, though its surname is a word
+MIDDLE_INITIAL = re.compile(r"[A-Z][a-z]+ [A-Z]\. [A-Z][a-z][A-Za-z'’-]+")
 PERSON_LIKE = re.compile(r"[A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][a-z][A-Za-z'’-]+){1,2}")
 
 
@@ -120,8 +121,8 @@ def person_problem(name: str, header: bool = False) -> str | None:
         return "business"
     if any(w.strip(".") in known["NOT_NAME_WORDS"] for w in words[1:]) or words[0] in known["BUSINESS_WORDS"]:
         return "not a name"
-    if not header and len(words) > 1 and not is_first_name(words[0]) and not MIDDLE_INITIAL.fullmatch(name) and any(
-            _common(w) and not is_first_name(w) for w in words):
+    if not header and len(words) > 1 and not is_first_name(words[0]) and not MIDDLE_INITIAL.fullmatch(name) \
+            and not re.fullmatch(r"[A-Z]\.", words[0]) and any(_common(w) and not is_first_name(w) for w in words):
         return "not a name"              # "Lung Cancer", "Web Maintenance Editor", "Resilient DC"
     return None
 
@@ -193,10 +194,16 @@ def _titled_below(doc: Document, m: Mention) -> bool:
     line_end = page.find("\n", m.start)
     if line_end < 0 or "\n" in page[m.start:m.end]:
         return False
-    below_end = page.find("\n", line_end + 1)
-    below = page[line_end + 1:below_end if below_end >= 0 else len(page)]
     column = m.start - line_start
-    return bool(TITLE_BELOW.match(below, column)) if column <= len(below) else False
+    for _ in range(2):           # the title's line, or the one after it ("Rahm Emanuel" / department line / "Mayor")
+        below_end = page.find("\n", line_end + 1)
+        below = page[line_end + 1:below_end if below_end >= 0 else len(page)]
+        if column <= len(below) and TITLE_BELOW.match(below, column):
+            return True
+        if below_end < 0:
+            break
+        line_end = below_end
+    return False
 
 
 def _header_person(text: str) -> str | None:
@@ -300,7 +307,8 @@ def split_bodies(doc: Document) -> None:
             continue
         for start, end in parts:
             text = m.text[start:end]
-            out.append(Mention(type=m.type, text=text, canonical=" ".join(re.sub(r"^(?:the|The)\s+", "", text).split()),
+            from nlp.normalize import canonical_agency
+            out.append(Mention(type=m.type, text=text, canonical=canonical_agency(text),
                                normalized=None, page=m.page, start=m.start + start, end=m.start + end,
                                chunk_index=m.chunk_index, attributes={}))
     doc.mentions = out

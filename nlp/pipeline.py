@@ -214,7 +214,7 @@ def titled_people(doc: Doc) -> Doc:
 
 VALEDICTION = re.compile(r"(?:^[ \t]*|(?<=[.!?] ))(?:Sincerely(?: yours)?|Respectfully(?: submitted| yours)?|Very truly yours|"
                          r"Yours truly|Best regards|Kind regards|Regards|Cordially),?[ \t]*\n(?:[ \t]*\n)?[ \t]*"
-                         r"(?P<name>[A-Z][a-z]+(?:[ ][A-Z]\.)?(?:[ ][A-Z][a-z]*(?:[-'’][A-Z][a-z]+)*){1,2}"
+                         r"(?P<name>(?:[A-Z][a-z]+|[A-Z]\.)(?:[ ][A-Z]\.)?(?:[ ][A-Z][a-z]*(?:[-'’][A-Z][a-z]+)*){1,2}"
                          r"(?:,?[ ](?:Jr|Sr)\.?)?)[ \t]*$", re.M)
 
 
@@ -224,7 +224,8 @@ def signed_people(doc: Doc) -> Doc:
     Information Officer") is the person who signs it, whatever the model made of it."""
     spans = []
     for m in VALEDICTION.finditer(doc.text):
-        span = doc.char_span(m.start("name"), m.end("name"), label="PERSON")
+        # the name's id makes it known, as a header's names are ("L. Webb" is no heading "I. Purpose")
+        span = doc.char_span(m.start("name"), m.end("name"), label="PERSON", span_id=m.group("name"))
         if span is not None and not any(e.label_ == "PERSON" and e.start <= span.start and span.end <= e.end
                                         and "\n" not in e.text for e in doc.ents):
             spans.append(span)

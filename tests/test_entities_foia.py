@@ -224,3 +224,15 @@ def test_a_memos_upper_case_header_names_the_person_despite_a_scans_speck():
     found = mentions("BUREAU OF ORGANIZED CRIME 11 June 2015 =\nGang Investigations Division in\n"
                      "TO: Anthony J. Riccio z\nChief ~\n\nBureau of Organized Crime Dsl\n")
     assert "Anthony J. Riccio" in by_type(found, "PERSON")
+
+
+# invinst_chicago-police-data/p0-50685_letter.pdf: the title two lines under the name; a signer's initial
+P0_50685 = (" \nRahm Emanuel \nDepartment of Police · City of Chicago                                            "
+            "Eddie T. Johnson  \nMayor                                                        3510 S. Michigan Avenue · "
+            "Chicago, Illinois 60653                         Superintendent of Police \nAugust 17, 2016 \n\n"
+            "Chicago, IL 60653 \nSincerely, \nL. Webb \nFreedom of Information Officer \nDepartment of Police \n")
+
+
+def test_a_letterhead_title_two_lines_down_and_a_signer_with_an_initial():
+    people = by_type(mentions(P0_50685), "PERSON")
+    assert {"Rahm Emanuel", "Eddie T. Johnson", "L. Webb"} <= people
