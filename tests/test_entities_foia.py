@@ -2,18 +2,8 @@
 real document of the shared corpus (quoted here, not read from disk)."""
 from __future__ import annotations
 
-from corpus.records import Document, Page
-from nlp.annotate import annotate
 from nlp.resolve import plan_merges
-
-
-def mentions(text: str):
-    return annotate(Document(id="x", path="x.txt", file_name="x.txt", media_type="text/plain",
-                             pages=[Page(1, text)])).mentions
-
-
-def by_type(found, type_):
-    return {m.canonical for m in found if m.type == type_}
+from tests.test_entity_types import by_type, mentions
 
 
 # HRCEmail_DecWeb/C05788058.txt
