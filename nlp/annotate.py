@@ -10,7 +10,8 @@ from nlp.agreements import extract_agreement
 from nlp.chunking import chunk_pages
 from nlp.clauses import split_clauses
 from nlp.doctype import classify, title
-from nlp.linking import attach_nicknames, is_noise, link_entities, propagate_names, resolve_acronyms
+from nlp.linking import (attach_nicknames, government_acronyms, is_noise, link_entities, propagate_names,
+                          resolve_acronyms)
 from nlp.entity_context import person_context
 from nlp.entity_types import fix_types, split_bodies
 from nlp.normalize import COURTESY, HONORIFICS, TITLE_BEFORE, canonical, clean
@@ -151,6 +152,8 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
                     s0 = s
                     s, e = person_span(text, s, e)
                     about = person_title(text, s0, s)
+                    if about.get("title") and " " not in text[s:e].strip():
+                        about["surname"] = True       # "President Zuma": a surname, kept alone
                     if _not_a_name(text[s:e]):
                         continue
                 name, normalized = canonical(label, text[s:e], ent.ent_id_)
@@ -170,6 +173,7 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
         extract_agreement(doc)
         doc.clauses = split_clauses(doc.pages)
     resolve_acronyms(doc, (doc.agreement or {}).get("agency"))
+    government_acronyms(doc)
     fix_types(doc)         # an acronym's full name decides its type too ("Freedom and Justice Party (FJP)")
     propagate_names(doc)
     attach_nicknames(doc)

@@ -11,7 +11,7 @@ from nlp.normalize import clean
 
 # after the name: an optional (AGENCY) then an address in <...>, [mailto:...] or (...)
 AGENCY_AFTER = re.compile(r"[ \t]*\((?P<agency>[A-Z][A-Za-z&]{1,11})\)")
-EMAIL_AFTER = re.compile(r"[ \t]*(?:\([^)\n]{0,30}\)[ \t]*)?['\"]?[ \t]*[<\[(](?:mailto:)?[ \t]*"
+EMAIL_AFTER = re.compile(r"[ \t]*(?:\([^)\n]{0,30}\)[ \t]*)?['\"]?[ \t]*\n?[ \t]*[<\[(](?:mailto:)?[ \t]*"
                          r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,})")
 NOT_AGENCY = {"Council"}        # "(Council)" in DC headers: the Council of the District of Columbia
 

@@ -22,6 +22,8 @@ LAST_FIRST = re.compile(r"(?P<last>[A-Z][A-Za-z'’-]+), (?P<first>[A-Z][a-z][A-
 WORD = re.compile(r"[A-Za-z][A-Za-z.'’&-]*")
 HEADER_WORDS = {"CC", "Cc", "BCC", "FW", "FWD", "Fwd", "RE"}
 NOT_IN_NAMES = re.compile(r"[:/@\d\u200b]|https?|www\.")       # "Website:", "Sid 1.http://latimesblogs..."
+# "Lenda P. Washington", "L. Webb": an initial makes the name a person's, though its surname is a word
+MIDDLE_INITIAL = re.compile(r"[A-Z][a-z]+ [A-Z]\. [A-Z][a-z][A-Za-z'’-]+")
 PERSON_LIKE = re.compile(r"[A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][a-z][A-Za-z'’-]+){1,2}")
 
 
@@ -64,6 +66,23 @@ STRONG_ORG = {"Inc", "Inc.", "LLC", "L.L.C.", "Ltd", "Ltd.", "Corp", "Corp.", "C
               "Party", "party", "Brotherhood", "Foundation"}
 
 
+# the last word of a name that says the body is an association of its members, whatever words come before it
+ORG_HEADS = {"Coalition", "Alliance", "Institute", "Association", "Foundation", "Society", "Network", "Federation",
+             "Movement", "Club", "Brotherhood", "Partners", "Associates"}
+# "Government" with an everyday word before it is a topic ("as they apply to Open Government"), not a government
+GOVERNMENT_OK = {"Federal", "National", "State", "City", "County", "Local", "Provincial", "Regional", "Interim",
+                 "Transitional", "Central", "District", "Municipal", "Tribal", "Military", "Unity", "Coalition"}
+
+
+def _topic_government(name: str) -> bool:
+    words = [w for w in WORD.findall(name) if w not in ("the", "The", "of")]
+    if len(words) != 2 or words[-1] != "Government" or words[0] in lists()["AGENCY_WORDS"]:
+        return False
+    from wordfreq import zipf_frequency
+    return any(w not in GOVERNMENT_OK and not w.isupper() and zipf_frequency(w.lower(), "en") >= 4.5
+               for w in words[:-1])
+
+
 def body_type(name: str) -> str | None:
     """AGENCY or ORG for the name of a body, when its name says which; None when it does not."""
     known = lists()
@@ -75,6 +94,8 @@ def body_type(name: str) -> str | None:
         if n in known["AGENCY"]:
             return "AGENCY"
     words = set(WORD.findall(name))
+    if WORD.findall(name)[-1:] and WORD.findall(name)[-1] in ORG_HEADS:
+        return "ORG"                     # "DC Open Government Coalition", "National Sheriffs' Association"
     if words & STRONG_ORG or re.search(r"\bBoard of (?:Directors|Trustees)\b", name):   # a company's board               # "Wackenhut Services, Inc", "Freedom and Justice Party"
         return "ORG"
     if words & known["AGENCY_WORDS"]:    # "Boca Raton Police Services Department"
@@ -100,8 +121,8 @@ def person_problem(name: str, header: bool = False) -> str | None:
         return "business"
     if any(w.strip(".") in known["NOT_NAME_WORDS"] for w in words[1:]) or words[0] in known["BUSINESS_WORDS"]:
         return "not a name"
-    if not header and len(words) > 1 and not is_first_name(words[0]) and any(
-            _common(w) and not is_first_name(w) for w in words):
+    if not header and len(words) > 1 and not is_first_name(words[0]) and not MIDDLE_INITIAL.fullmatch(name) \
+            and not re.fullmatch(r"[A-Z]\.", words[0]) and any(_common(w) and not is_first_name(w) for w in words):
         return "not a name"              # "Lung Cancer", "Web Maintenance Editor", "Resilient DC"
     return None
 
@@ -126,10 +147,14 @@ TITLE_OF = re.compile(r"^(?:(?:Acting|Deputy|Assistant|Vice|Executive)\s+)?(?:Ch
                       r"Secretary|Head|Members?|President|Commissioner|General Counsel|Staff|Superintendent|Chief)"
                       r"(?:\s+of\s+(?:the\s+)?|,\s+)")
 TRAILING_SMALL = re.compile(r"(?:\s+(?:or|and|&))+$")     # "Department of\nProcurement or"; "Court of" stays cut short
-BODY_HEADS = r"(?:Council|Court|Department|Office|Board|Commission|Committee|Agency|Bureau|Ministry|Police|Embassy)"
+BODY_HEADS = r"(?:Council|Court|Department|Office|Board|Commission|Committee|Agency|Bureau|Ministry|Police|Embassy|Division)"
 # one body's name: head last ("Superior Court") or head first ("Department of Law")
 ONE_BODY = re.compile(rf"(?:the\s+|The\s+)?(?:(?:[A-Z][\w'’.-]*\s+)*{BODY_HEADS}|{BODY_HEADS}\s+(?:of|on|for)\s+"
                       rf"(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+|the\s+)*[A-Z][\w'’.-]*)*)")
+# one body named head first after its place or acronym, its name holding "and": "DC Commission on Selection and
+# Tenure", "CPD's Bureau of Organized Crime" (the second of two bodies run together with "and")
+PLACED_BODY = re.compile(rf"(?:the\s+|The\s+)?(?:[A-Z][\w'’.-]*\s+){{0,2}}{BODY_HEADS}\s+(?:of|on|for)\s+(?:the\s+)?"
+                         rf"[A-Z][\w'’.-]*(?:\s+(?:of\s+|the\s+|and\s+|&\s+)*[A-Z][\w'’.-]*)*")
 LIST_SEP = re.compile(r",\s+|\s+(?:and|&)\s+")
 TITLE_WORD = re.compile(r"(?:(?:Acting|Deputy|Assistant)\s+)?(?:Superintendent|Director|Chief|Commissioner|Secretary)")
 
@@ -139,7 +164,7 @@ def body_problem(name: str) -> bool:
     generic word alone ("Board")."""
     name = name.strip()
     words = set(name.split())
-    return (name[:1].islower() or "(" in name or ":" in name or " - " in name or bool(words & BODY_NOT_WORDS)
+    return (name[:1].islower() or _topic_government(name) or (name.split() or [''])[-1] in TOPIC_TAIL or "(" in name or ":" in name or " - " in name or bool(words & BODY_NOT_WORDS)
             or bool(re.search(r"\s\d+$", name)) or ")" in name
             or bool(re.search(r"\b(?:of|the|and|for|on|in|at|to|Of|The|And|For)$", name)))
 
@@ -153,6 +178,34 @@ def _person_read_as_org(name: str) -> bool:
         and zipf_frequency(words[-1].lower(), "en") < 4.5 and name not in lists()["ORG"]
 
 
+TITLE_BELOW = re.compile(r"[ \t]{0,3}(?:(?:Acting|Interim|Deputy|Assistant|Executive)\s+)?(?:Mayor|Superintendent|Director|"
+                         r"Chief|Commissioner|Governor|Secretary|President|Sheriff|Chair(?:man|woman|person)?|"
+                         r"Alderman|Councilmember|Inspector General|General Counsel|Attorney General)\b")
+
+
+def _titled_below(doc: Document, m: Mention) -> bool:
+    """"Rahm Emanuel" over "Mayor" in a letterhead's column: two or three capitalised words (no word of a body
+    or a business) with a person's title under them, at the same place on the next line."""
+    name = re.sub(r"['’]s$", "", m.canonical)
+    if not PERSON_LIKE.fullmatch(name) or person_problem(name) is not None or name in lists()["ORG"]:
+        return False
+    page = next((p.text for p in doc.pages if p.number == m.page), "")
+    line_start = page.rfind("\n", 0, m.start) + 1
+    line_end = page.find("\n", m.start)
+    if line_end < 0 or "\n" in page[m.start:m.end]:
+        return False
+    column = m.start - line_start
+    for _ in range(2):           # the title's line, or the one after it ("Rahm Emanuel" / department line / "Mayor")
+        below_end = page.find("\n", line_end + 1)
+        below = page[line_end + 1:below_end if below_end >= 0 else len(page)]
+        if column <= len(below) and TITLE_BELOW.match(below, column):
+            return True
+        if below_end < 0:
+            break
+        line_end = below_end
+    return False
+
+
 def _header_person(text: str) -> str | None:
     """"Sampson, Erie" (an email header's Last, First) -> "Erie Sampson"."""
     m = LAST_FIRST.fullmatch(text.strip())
@@ -161,12 +214,49 @@ def _header_person(text: str) -> str | None:
     return None
 
 
+# where a body's name the model ran on ends: a blank line, an address after it ("U.S. Department of State\n2201 C
+# Street NW"), a lower-case fragment ("... Accountability p:"); and an everyday word or a stamp's letters before a
+# well-known body ("Issues U.S. Department of State", "DEPART State Department", "AGNA U.S. Embassy")
+BLANK_LINE = re.compile(r"[ \t]*\n[ \t]*\n\s*")
+ADDRESS = re.compile(r"\s+(?:\d{1,5}(?:\s+[NSEW]\.?)?\s+[A-Z]|\d{1,5}\s*$|\n\s*\d)")
+LOWER_TAIL = re.compile(r"(?:\s+(?!(?:of|and|the|for|on|in|at|to|or|de|du|la)\b)[a-z][^\s]{0,3})+\s*$")
+KNOWN_BODY = re.compile(r"(?:U\.S\.|United States|State Department|Department of State)(?!\w)")
+TOPIC_TAIL = {"Review", "Strategy", "Initiative", "Dialogue", "Summit", "Conference", "Plan", "Roundtable",
+              "Forum", "Retreat", "Talks"}
+
+
+def _trim_body(m: Mention) -> None:
+    """Cut a body's name where the model ran it on into the next line, an address or a fragment."""
+    text = m.text
+    cut = len(text)
+    if (blank := BLANK_LINE.search(text)) and body_type(text[:blank.start()]) and \
+            not re.search(r"\b(?:of|and|the|for|on|&)\s*$", text[:blank.start()]):
+        cut = blank.start()
+    if (address := ADDRESS.search(text, 0, cut)) and address.start() > 0 and body_type(text[:address.start()]):
+        cut = address.start()
+    if (lower := LOWER_TAIL.search(text[:cut])) and lower.start() > 0:
+        cut = lower.start()
+    lead = 0
+    if (known := KNOWN_BODY.search(text, 0, cut)) and known.start() > 0:
+        before = [w for w in text[:known.start()].split() if w not in ("the", "The")]
+        if len(before) == 1 and (
+                before[0].isupper() and len(before[0]) >= 4 or _common(before[0]) and before[0][:1].isupper()
+                and not body_type(before[0])):
+            lead = known.start()
+    if cut < len(text) or lead:
+        from nlp.normalize import canonical_agency
+        m.text = text[lead:cut].rstrip()
+        m.start, m.end = m.start + lead, m.start + lead + len(m.text)
+        m.canonical = canonical_agency(m.text)
+
+
 def fix_types(doc: Document) -> None:
     """Retype or drop the mentions whose type the name or its context contradicts."""
     keep: list[Mention] = []
     generic: list[Mention] = []
     for m in doc.mentions:
         if m.type in ("AGENCY", "ORG"):
+            _trim_body(m)
             m.canonical = STAMP_AROUND.sub("", m.canonical).strip() or m.canonical
             if (title := TITLE_OF.match(m.canonical)):      # "Chair of the Board of ..." names the board
                 m.canonical = m.canonical[title.end():]
@@ -185,7 +275,7 @@ def fix_types(doc: Document) -> None:
                 m.type = "PERSON"            # "Traci", "Alana": a first name, never a body
             elif (found := body_type(m.canonical) or body_type(m.text)):
                 m.type = found
-            elif m.type == "ORG" and _person_read_as_org(re.sub(r"['’]s$", "", m.canonical)):
+            elif m.type == "ORG" and (_person_read_as_org(re.sub(r"['’]s$", "", m.canonical)) or _titled_below(doc, m)):
                 m.type = "PERSON"            # "Rahm Emanuel" beside a letterhead's column of offices
                 if (possessive := re.search(r"['’]s$", m.text)):      # "Mary Oates Walker’s tenure"
                     m.end -= len(possessive.group())
@@ -217,7 +307,8 @@ def split_bodies(doc: Document) -> None:
             continue
         for start, end in parts:
             text = m.text[start:end]
-            out.append(Mention(type=m.type, text=text, canonical=" ".join(re.sub(r"^(?:the|The)\s+", "", text).split()),
+            from nlp.normalize import canonical_agency
+            out.append(Mention(type=m.type, text=text, canonical=canonical_agency(text),
                                normalized=None, page=m.page, start=m.start + start, end=m.start + end,
                                chunk_index=m.chunk_index, attributes={}))
     doc.mentions = out
@@ -225,7 +316,7 @@ def split_bodies(doc: Document) -> None:
 
 RUN_TOGETHER = re.compile(rf"^(?P<a>(?:the\s+|The\s+)?(?:[A-Z][\w'’.-]*\s+(?:(?:of|and|&|the)\s+)*)*?"
                           rf"{BODY_HEADS}(?:\s+(?:of|on|for)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:(?:of|and|&|the)\s+)*"
-                          rf"[A-Z][\w'’.-]*)*?)?)\s+(?P<b>{BODY_HEADS}\s+(?:of|on|for)\s+.+?)(?:\s+[a-z])?$")
+                          rf"[A-Z][\w'’.-]*)*?)?)\s+(?P<b>{BODY_HEADS}\s+(?:of|on|for)\s+.+?)(?:\s+[a-z]\S{{0,3}})?$")
 
 
 HEAD_FIRST = re.compile(rf"{BODY_HEADS}\s+(?:of|on|for)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:(?:of|and|&|the)\s+)*[A-Z][\w'’.-]*)*")
@@ -255,8 +346,21 @@ def _body_list(text: str) -> list[tuple[int, int]] | None:
     if spans and TITLE_WORD.fullmatch(text[spans[0][0]:spans[0][1]]):
         spans = spans[1:]
     if len(spans) < 2 or not all(ONE_BODY.fullmatch(text[a:b]) for a, b in spans):
-        return None
+        return _two_bodies(text)
     return spans
+
+
+def _two_bodies(text: str) -> list[tuple[int, int]] | None:
+    """"Office of Administrative Hearings and DC Commission on Selection and Tenure", "CPD's Bureau of Organized
+    Crime and Finance Division": two bodies joined by the first "and" after which a body's name begins (not
+    "Board of Ethics and Government Accountability": "Government Accountability" is none)."""
+    for sep in re.finditer(r"\s+(?:and|&)\s+", text):
+        left, right = text[:sep.start()], text[sep.end():].rstrip()
+        one = lambda part: ONE_BODY.fullmatch(part) or PLACED_BODY.fullmatch(part)     # noqa: E731
+        if one(left.strip()) and one(right) and re.search(BODY_HEADS, right.split(" of ")[0].split(" on ")[0]):
+            lead = len(left) - len(left.lstrip())
+            return [(lead, sep.start()), (sep.end(), sep.end() + len(right))]
+    return None
 
 
 def _named_bodies(generic: list[Mention], named: list[Mention]) -> list[Mention]:

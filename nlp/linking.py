@@ -110,7 +110,7 @@ def _label_occurrences(doc: Document, names: dict[str, tuple[str, str]], retypab
                 drop.update(id(m) for m in overlapping)
                 new = Mention(type=label, text=text, canonical=full, normalized=None, page=page.number,
                               start=start, end=end, chunk_index=doc.chunk_at(page.number, start))
-                if label == "AGENCY" and text != full:
+                if label in ("AGENCY", "ORG") and text != full:
                     new.attributes["acronym"] = text
                 here.append(new)
                 doc.mentions.append(new)
@@ -122,9 +122,12 @@ def _label_occurrences(doc: Document, names: dict[str, tuple[str, str]], retypab
 def resolve_acronyms(doc: Document, party: str | None = None) -> None:
     """Label every occurrence of an agency's acronym as that agency: acronyms defined in the
     document ("... Sheriff's Office (JWCSO)"), the initials of an agency it names in full, and the
-    generic `LEA` (the agreement's party when known, else left as `LEA`)."""
+    generic `LEA` (the agreement's party when known, else left as `LEA`). An acronym takes its full
+    name's type: that of "Quadrennial Diplomacy and Development Review (QDDR)", a report the model read
+    as an ORG, is no agency's."""
     pages = {p.number: p.text for p in doc.pages}
     defined: dict[str, str] = {}
+    kinds: dict[str, str] = {}
     for m in doc.mentions:
         if m.type in ("AGENCY", "ORG"):
             after = pages.get(m.page, "")[m.end:m.end + 20]
@@ -132,6 +135,7 @@ def resolve_acronyms(doc: Document, party: str | None = None) -> None:
             if found and found.group(1) != m.text.strip() and len(found.group(1)) < len(m.canonical) \
                     and acronym_fits(found.group(1), m.canonical):
                 defined.setdefault(found.group(1), m.canonical)
+                kinds.setdefault(found.group(1), m.type)
     for m in doc.mentions:
         if m.type == "AGENCY" and (short := initialism(m.canonical)) and short not in defined \
                 and re.search(r"(?<![\w.@/-])" + short + r"(?![\w@/-])", doc.text):
@@ -140,9 +144,27 @@ def resolve_acronyms(doc: Document, party: str | None = None) -> None:
     for m in doc.mentions:       # spans the model or the ruler labelled already
         full = defined.get(m.text.strip())
         if full and m.type in RETYPABLE:
-            m.type, m.canonical = "AGENCY", full
+            m.type, m.canonical = kinds.get(m.text.strip(), "AGENCY"), full
             m.attributes["acronym"] = m.text.strip()
-    _label_occurrences(doc, {re.escape(short): ("AGENCY", full) for short, full in defined.items()}, RETYPABLE)
+    _label_occurrences(doc, {re.escape(short): (kinds.get(short, "AGENCY"), full) for short, full in defined.items()},
+                       RETYPABLE)
+
+
+def government_acronyms(doc: Document) -> None:
+    """A State Department cable's "GOL", "GOB": the Government of Libya, of Bangladesh, where that is the one
+    country of those initials the document names ("GOP" stays the party, as the ORG list says)."""
+    known = pattern_sets("entity_types.json")
+    by_key: dict[str, set[str]] = {}
+    for country in known.get("COUNTRIES", ()):
+        if re.search(r"\b" + re.escape(country) + r"\b", doc.text):
+            key = "GO" + "".join(w[0] for w in country.split() if w[0].isupper())
+            by_key.setdefault(key, set()).add(country)
+    names = {key: ("AGENCY", f"Government of {next(iter(found))}") for key, found in by_key.items()
+             if len(found) == 1 and key not in known["ORG"] and re.search(r"(?<![\w.@/-])" + key + r"(?![\w@/-])", doc.text)}
+    _label_occurrences(doc, names, RETYPABLE)
+    for m in doc.mentions:
+        if m.type == "AGENCY" and m.text.strip() in names:
+            m.attributes["acronym"] = m.text.strip()
 
 
 NAME_PART = re.compile(r"[A-Z][a-z][A-Za-z'’-]+")

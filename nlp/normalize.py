@@ -35,7 +35,7 @@ AGENCY_FIXES = [
     (r"\bMarshal\s*'?s\s+Office\b", "Marshal's Office"),
 ]
 COURTESY = r"(?:Mr|Mrs|Ms|Miss|Mx|Mme|Dr|Hon)\.?"     # not a title worth keeping, but it marks a surname
-TITLE = (r"(?:CM\s+|(?:Mr|Mrs|Ms|Mme|Dr|Hon|Sgt|Ssgt|SSGT|Lt|Capt|Cpl|Det|Insp|Asst|Dep|Supt|Col|Maj|Gen|Sen|Rep|Gov|Amb|Pres|Prof)\.?\s+|"
+TITLE = (r"(?:CM\s+|(?<![\d:]\s)(?:PM|FM)\s+|(?:Mr|Mrs|Ms|Mme|Dr|Hon|Sgt|Ssgt|SSGT|Lt|Capt|Cpl|Det|Insp|Asst|Dep|Supt|Col|Maj|Gen|Sen|Rep|Gov|Amb|Pres|Prof)\.?\s+|"
          r"(?:Sheriff|Captain|Lieutenant|Sergeant|Chief|Deputy|Director|Acting Director|Marshal|City Marshal|"
          r"Major|Colonel|Commander|Officer|Agent|Special Agent|Judge|Commissioner|Secretary|Undersheriff|"
          r"Jailer|Warden|Superintendent|Interim Superintendent|Mayor|Governor|Senator|Representative|President|"
@@ -90,6 +90,8 @@ def normalize_state(text: str) -> str | None:
 def canonical_agency(text: str) -> str:
     name = clean(text)
     name = re.sub(r"^(?:the|The|THE)\s+", "", name)
+    # "CPD's Bureau of Organized Crime": the unit's name without its agency's acronym
+    name = re.sub(r"^[A-Z]{2,6}['’]s\s+(?=(?:Bureau|Office|Division|Unit|Section|Department)\b)", "", name)
     name = re.sub(r",?\s+(?:[A-Z]{2})$", "", name) if re.search(r"\b(?:Office|Department|Police|Jail|Center)\s*,?\s+[A-Z]{2}$", name) else name
     if name.isupper() and len(name) > 6:
         name = name.title().replace("'S ", "'s ")

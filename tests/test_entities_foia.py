@@ -1,0 +1,233 @@
+"""Entity rules for the FOIA letters and State Department releases, each on a few lines copied from a
+real document of the shared corpus (quoted here, not read from disk)."""
+from __future__ import annotations
+
+from nlp.resolve import plan_merges
+from tests.test_entity_types import by_type, mentions
+
+
+# HRCEmail_DecWeb/C05788058.txt
+TITLED = ("The AU Ad Hoc group (led by Mauritanian President Azziz and\n"
+          "accompanied by South African President Zuma, Malian President Toure, and representatives\n"
+          "Former Spanish PM Gonzales had planned to travel to Tripoli to meet with GOL officials.\n"
+          "GOL FM Abdulati Obeidi traveled to Malta to offer the GOL's willingness to negotiate.\n"
+          "Qadhafi advisor Fouad Zlitni called Ambassador Cretz on May 27 to reiterate the points.\n")
+
+
+def test_a_surname_after_a_title_is_a_person_kept_alone():
+    found = mentions(TITLED)
+    people = by_type(found, "PERSON")
+    assert {"Azziz", "Zuma", "Toure", "Gonzales", "Abdulati Obeidi", "Cretz"} <= people
+    assert not {"Spanish PM Gonzales", "GOL FM Abdulati Obeidi"} & (people | by_type(found, "ORG"))
+    zuma = next(m for m in found if m.canonical == "Zuma")
+    assert zuma.attributes.get("surname") and zuma.attributes.get("title") == "President"
+    # across the corpus a titled surname no full name explains stays a person; a bare first name goes
+    rows = [{"id": 1, "type": "PERSON", "name": "Zuma", "mentions": 4, "documents": 1, "docs": {"d"},
+             "attributes": {"surname": True, "titles": ["President"]}},
+            {"id": 2, "type": "PERSON", "name": "Traci", "mentions": 4, "documents": 1, "docs": {"d"},
+             "attributes": {}}]
+    assert plan_merges(rows)[1] == [2]
+
+
+def test_no_title_person_from_a_clock_time_or_a_title_word():
+    found = mentions("On Feb 2, 2017, at 3:19 PM Grimaldi wrote:\n"
+                     "Chief Financial Officer Smith met Secretary General Ban.\n")
+    assert not {"Financial Officer Smith", "General Ban", "Financial Officer"} & by_type(found, "PERSON")
+
+
+# invinst_chicago-police-data/P054496Responsive.pdf
+SIGNED = ("If you require additional assistance, feel free to contact this office. \n"
+          "Sincerely, \n"
+          "Dane J. Rohrer \n"
+          "Freedom of Information Officer \n"
+          "City of Chicago Department of Police \n"
+          "Office of Legal Affairs-FOIA Unit \n"
+          "3510 South Michigan, Fourth Floor \n")
+
+
+def test_the_name_under_a_valediction_is_the_person_signing():
+    found = mentions(SIGNED)
+    assert "Dane J. Rohrer" in by_type(found, "PERSON")
+    assert not any("Freedom" in n for n in by_type(found, "PERSON"))
+
+
+# lucyparsons_1505-documents/CCSO_FOIA1505_Money_Laundering_Redacted.pdf (a check register)
+UNITS = ("12/10/14\n1312\nOfficial Advance Funds; Special\nOperations; AF-2015-December-03\n2,000.00\n"
+         "12/10/14\n1313\nOfficial Advance Funds; Gun Team;\nAF-2015-December-02\n3,000.00\n"
+         "12/10/14\n1314\nSouthwest Major Case Unit\nSouthwest Major Case Unit Annual\n"
+         "12/30/14\n1316\nOfficial Advance Funds; Investigations\nUnit; AF-2015-DECEMBER-04\n2,000.00\n"
+         "4/14/15\n1330\nAF-2015-APRIL-19; Official Advance\nFunds for the Special Operations Unit\n3,000.00\n"
+         "2/22/10\n1063\nSubpoena Compliance Unit\n09-009213\n18.50\n")
+
+
+def test_police_units_named_head_last_are_agencies():
+    agencies = by_type(mentions(UNITS), "AGENCY")
+    assert {"Southwest Major Case Unit", "Gun Team", "Investigations Unit", "Special Operations Unit"} <= agencies
+    assert not {"Official Advance Funds", "Case Unit Southwest Major Case Unit"} & agencies
+
+
+# invinst_chicago-police-data/follow-up_FOIA.pdf, P054496Responsive.pdf, Kalven_16-1105_Responsive_Letter.pdf
+OFFICES = ("Whether the case was referred to the offices of the Cook County State’s Attorney or U.S. Attorney for "
+           "the Northern District of Illinois\n"
+           "In the event that responsive infomation has been exempted by CPD, such decisions may be reviewed\n"
+           "by the Public Access Counselor (PAC) at the Office of the Illinois Attorney General, 500 S. 2nd Street,\n"
+           "filing a lawsuit in the Circuit Court of Cook County. Any and all appeals to the Circuit Court of Cook "
+           "County\nmust be filed within two years of the alleged violation.\n"
+           "Chicago Police Department\nAttention: Freedom of Information Officer\nOffice of Legal Affairs Unit 114\n"
+           "3510 S. Michigan Ave\n")
+
+
+def test_offices_named_for_their_head_and_courts_are_agencies():
+    found = mentions(OFFICES)
+    agencies = by_type(found, "AGENCY")
+    assert {"Cook County State's Attorney", "U.S. Attorney for the Northern District of Illinois",
+            "Public Access Counselor", "Circuit Court of Cook County", "Office of Legal Affairs"} <= agencies
+    assert "Office of Legal Affairs Unit" not in agencies | by_type(found, "ORG")      # a mail unit's number
+    # followed by a name, the office is the person's title
+    found = mentions("Cook County State's Attorney Anita Alvarez announced the charges.\n")
+    assert "Cook County State's Attorney" not in by_type(found, "AGENCY")
+
+
+# HRCEmail_DecWeb/C05788058.txt
+def test_state_department_office_symbols_are_agencies():
+    found = mentions("Classified by DAS, A/GIS, DoS on 12/31/2015 — Class: CONFIDENTIAL — Reason: 1.4(B), 1.4(D)\n")
+    assert "A/GIS" in by_type(found, "AGENCY")
+
+
+def test_a_body_name_run_on_is_cut_at_a_fragment_an_address_or_a_blank_line():
+    # 20180227-COST-OOG/Re-_OOG-0003_7.03.17_Notice_of_Complaint_COST_.eml: a signature block's two lines run together
+    found = mentions("Traci L. Hughes, Esq.\nDirector\nDistrict of Columbia  Office of  Open Government Board of Ethics "
+                     "and Government Accountability p: (202) 481-3411\n")
+    agencies = by_type(found, "AGENCY")
+    assert {"Office of Open Government", "Board of Ethics and Government Accountability"} <= agencies
+    assert not any(a.endswith(" p") or "Government Board" in a for a in agencies)
+    # HRCEmail_NovWeb/C05791670.txt: the release's letterhead, and an address under an office's name
+    agencies = by_type(mentions("Issues U.S. Department of State\n2201 C Street NW\nWashington, DC 20520\n"
+                                "Office of Administrative Hearings \n\nOne Judiciary Square\n441 4th Street, NW\n"), "AGENCY")
+    assert not any("Issues" in a or "2201" in a or "Judiciary Square" in a for a in agencies)
+    assert "Office of Administrative Hearings" in agencies
+    # HRCEmail_JulyWeb/C05764032.txt: a routing code before the embassy; the CPD check requests: the unit's own name
+    assert "U.S. Embassy" in by_type(mentions("officials at the AGNA U.S. Embassy in Port-au-Prince said\n"), "AGENCY")
+    assert "Bureau of Organized Crime" in by_type(mentions("Funds for CPD’s Bureau of Organized Crime were spent.\n"),
+                                                  "AGENCY")
+
+
+def test_a_report_an_association_or_a_topic_is_no_agency():
+    # HRCEmail_SeptemberWeb/C05780101.txt; Fw__Meeting_with_CM_Allen.msg.eml; Re-_OOG-0003_7.03.17_Notice_of_Complaint
+    found = mentions("the Quadrennial Diplomacy\nand Development Review (QDDR) is late. The QDDR will say so.\n"
+                     "Tom Susman of the Open Government Coalition asked to meet.\n"
+                     "This seems inconsistent with the role and responsibilities of your agency as they apply to "
+                     "Open Government.\n")
+    agencies = by_type(found, "AGENCY")
+    assert not {"QDDR", "Quadrennial Diplomacy and Development Review", "Open Government",
+                "Open Government Coalition"} & agencies
+    assert "Open Government Coalition" in by_type(found, "ORG")
+    assert "United States Government" in by_type(mentions("the United States Government (USG) is late.\n"), "AGENCY")
+
+
+# 20180313-BEGA-JT/RE__Notice_of_J_PS_Public_Hearing__11_2_17__9_30_a_m___Room_412_(1).msg.eml
+QUOTED_LINKS = ("From: Grimaldi, John J. (BEGA) [mailto:John.Grimaldi@dc.gov]\n"
+                "To: Mitchell, Katherine (Council) <kmitchell@DCCOUNCIL.US<mailto:kmitchell@DCCOUNCIL.US>>; Flowers, "
+                "Brian (BEGA) <brian.flowers@dc.gov<mailto:brian.flowers@dc.gov>>; Judiciary (Council) "
+                "<Judiciary@DCCOUNCIL.US<mailto:Judiciary@DCCOUNCIL.US>>\n"
+                "Cc: Collier, Tameka (BEGA) <tameka.collier@dc.gov<mailto:tameka.collier@dc.gov>>\n"
+                "Subject: RE: Notice of J&PS Public Hearing\n")
+
+
+def test_recipients_whose_address_quotes_itself_as_a_link_and_no_mailbox():
+    people = {m.canonical: m for m in mentions(QUOTED_LINKS) if m.type == "PERSON"}
+    assert {"Katherine Mitchell", "Brian Flowers", "Tameka Collier", "John J. Grimaldi"} <= set(people)
+    assert people["Katherine Mitchell"].attributes["email"] == "kmitchell@dccouncil.us"
+    assert "Judiciary" not in people             # the committee's mailbox
+
+
+def test_two_bodies_joined_by_and_are_two_mentions():
+    # lucyparsons_1505-documents (CPD check requests): "the Bureau of Organized Crime and Finance Division"
+    agencies = by_type(mentions("Checks were issued to CPD's Bureau of Organized Crime and Finance Division "
+                                "for the purchase.\n"), "AGENCY")
+    assert "Finance Division" in agencies and not any(" and Finance" in a for a in agencies)
+    # not a body whose own name holds "and"
+    agencies = by_type(mentions("Hughes, Traci (BEGA) wrote to the Board of Ethics and Government Accountability.\n"),
+                       "AGENCY")
+    assert "Board of Ethics and Government Accountability" in agencies
+
+
+def test_a_bare_name_goes_to_the_initial_far_more_named_than_an_ocr_misreading():
+    # HRC releases: "Sullivan, Jacob J" in hundreds of headers, "Jacob Sullivan" in bodies, OCR's "Jacob I Sullivan" once
+    def row(id_, name, n, docs):
+        return {"id": id_, "type": "PERSON", "name": name, "mentions": n, "documents": len(docs), "docs": set(docs),
+                "attributes": {}}
+    planned, _ = plan_merges([row(1, "Jacob J Sullivan", 315, {"a", "b"}), row(2, "Jacob Sullivan", 81, {"b"}),
+                              row(3, "Jacob I Sullivan", 1, {"c"})])
+    assert {(k, o) for k, o, _ in planned} == {(1, 2)}
+    planned, _ = plan_merges([row(1, "Jacob J Sullivan", 315, {"a"}), row(2, "Jacob Sullivan", 81, {"b"}),
+                              row(3, "Jacob I Sullivan", 1, {"c"})])
+    assert planned == []           # nothing ties the bare name to him: it stays apart
+    planned, _ = plan_merges([row(1, "John A. Smith", 5, {"a"}), row(2, "John Smith", 5, {"a"}),
+                              row(3, "John B. Smith", 4, {"a"})])
+    assert planned == []           # two people of that name, neither far ahead: the bare name stays apart
+
+
+# invinst_chicago-police-data/P054496Responsive.pdf: the letterhead's columns
+LETTERHEAD = (" \n"
+              "Rahm Emanuel                                              Department of Police · City of Chicago"
+              "                             Eddie T. Johnson  \n"
+              "Mayor                                                     3510 S. Michigan Avenue · Chicago, Illinois "
+              "60653                 Superintendent of Police \n  \n"
+              "November 23, 2016 \n")
+
+
+def test_a_name_over_a_title_in_a_letterhead_column_is_a_person():
+    found = mentions(LETTERHEAD)
+    assert {"Rahm Emanuel", "Eddie T. Johnson"} <= by_type(found, "PERSON")
+    assert "Rahm Emanuel" not in by_type(found, "ORG")
+    assert "City of Chicago" in by_type(found, "AGENCY")          # the government whose department writes
+    assert "City of Chicago" not in by_type(mentions("He moved to the City of Chicago in 1990.\n"), "AGENCY")
+
+
+# HRCEmail_DecWeb/C05788058.txt
+def test_a_cables_government_acronym_is_the_government_of_the_one_country_it_names():
+    found = mentions("GOL PM al-Baghdadi al-Mahmoudi held a press conference on May 26 to echo the points.\n"
+                     "Zlitni stressed to Amb Cretz that the GOL does not want to waste any time in Libya.\n"
+                     "The GOP is divided on the question.\n")
+    assert "Government of Libya" in by_type(found, "AGENCY")
+    assert {m.text for m in found if m.canonical == "Government of Libya"} == {"GOL"}
+    assert not any(m.type == "AGENCY" and m.text == "GOP" for m in found)
+
+
+# 20180313-BEGA-JT/ShopSmallDC.msg.eml: the Mayor's staff list
+STAFF = ("Chief of Staff:\nJohn Falcicchio <mailto:john.falcicchio@dc.gov>\nCity Administrator:\n"
+         "Rashad Young <mailto:rashad.young@dc.gov>\nDirector of the Mayor's Office of Legal Counsel:\nMark Tuohey\n"
+         "Senior Advisor:\nBeverly Perry\n<mailto:beverly.perry@dc.gov>\n")
+
+
+def test_a_name_with_its_own_address_after_it_is_a_person():
+    people = {m.canonical: m for m in mentions(STAFF) if m.type == "PERSON"}
+    assert {"John Falcicchio", "Rashad Young", "Beverly Perry"} <= set(people)
+    assert people["Beverly Perry"].attributes.get("email") == "beverly.perry@dc.gov"
+
+
+# FW__Changes_to_the_Ethics_Code.msg.eml, its attachment's letterhead (DC Retirement Board)
+def test_a_name_with_a_middle_initial_is_a_person_though_its_surname_is_a_word():
+    people = by_type(mentions("Board of Trustees Darrick O. Ross ● Nathan A. Saunders ● Edward C. Smith ● Thomas N. "
+                              "Tippett ● Michael J. Warren ● Lenda P. Washington Joseph W. Clark\n"), "PERSON")
+    assert {"Michael J. Warren", "Lenda P. Washington", "Joseph W. Clark"} <= people
+
+
+# lucyparsons_1505-documents/PenLink_QUO-04689-V8Y5D0Redacted.pdf: an OCR'd memo's header
+def test_a_memos_upper_case_header_names_the_person_despite_a_scans_speck():
+    found = mentions("BUREAU OF ORGANIZED CRIME 11 June 2015 =\nGang Investigations Division in\n"
+                     "TO: Anthony J. Riccio z\nChief ~\n\nBureau of Organized Crime Dsl\n")
+    assert "Anthony J. Riccio" in by_type(found, "PERSON")
+
+
+# invinst_chicago-police-data/p0-50685_letter.pdf: the title two lines under the name; a signer's initial
+P0_50685 = (" \nRahm Emanuel \nDepartment of Police · City of Chicago                                            "
+            "Eddie T. Johnson  \nMayor                                                        3510 S. Michigan Avenue · "
+            "Chicago, Illinois 60653                         Superintendent of Police \nAugust 17, 2016 \n\n"
+            "Chicago, IL 60653 \nSincerely, \nL. Webb \nFreedom of Information Officer \nDepartment of Police \n")
+
+
+def test_a_letterhead_title_two_lines_down_and_a_signer_with_an_initial():
+    people = by_type(mentions(P0_50685), "PERSON")
+    assert {"Rahm Emanuel", "Eddie T. Johnson", "L. Webb"} <= people
