@@ -17,8 +17,8 @@ than a missed one:
 - AGENCY: an acronym defined anywhere in the corpus ("Board of Ethics and Government
   Accountability (BEGA)") is that agency everywhere, also where the model read it as an ORG;
   names that differ only in case, punctuation or a leading "the" are one; a name run on into the
-  text after it, and a short form named beside the full name, join it, but never a rarer name
-  (a run-on is no full name); a one-word name goes to the body the corpus names most, unless it is
+  text after it, and a short form named beside the full name, join it, but never a rarer run-on
+  (`_rarer_run_on`); a one-word name goes to the body the corpus names most, unless it is
   in capitals (an acronym: "TAX").
 """
 from __future__ import annotations
@@ -268,13 +268,20 @@ def plan_short_forms(rows: list[dict], merges: Merges) -> None:
         for o in agencies:
             if o is not r and mine <= _words(o["name"]) and merges.root(o["id"]) != merges.root(r["id"]) \
                     and (mine < _words(o["name"]) or o["mentions"] > r["mentions"]) \
-                    and merges.total[merges.root(o["id"])] >= merges.total[merges.root(r["id"])]:
-                # never into a rarer name: "Issues U.S. Department of State 2201 C Street NW" (3) is a
-                # run-on, not the full name of "State Department" (1,700)
+                    and not _rarer_run_on(o, r, merges):
                 holders[merges.root(o["id"])].append(o)
         keep = _dominant(holders, merges)
         if keep and any(o["docs"] & r["docs"] for o in holders[keep["id"]]):
             merges.merge(keep["id"], r["id"], f"a short form of {keep['name']!r}, named in the same document")
+
+
+def _rarer_run_on(holder: dict, short: dict, merges: Merges) -> bool:
+    """"Issues U.S. Department of State 2201 C Street NW" (3 mentions, one document) is a run-on, not
+    the full name of "State Department" (1,700): a name mentioned less than the short form, with a
+    number in it or from one document only. ("Chicago Police Board", in two documents, is the full
+    name of "Police Board", though mentioned less.)"""
+    rarer = merges.total[merges.root(holder["id"])] < merges.total[merges.root(short["id"])]
+    return rarer and (bool(re.search(r"\d", holder["name"])) or len(holder["docs"]) <= 1)
 
 
 def _dominant(candidates: dict[int, list[dict]], merges: Merges) -> dict | None:

@@ -190,7 +190,11 @@ def test_a_short_form_never_joins_a_rarer_run_on_and_an_acronym_is_no_generic_wo
                        row(3, "Ethics Board", 4, "AGENCY", docs=("c",)),
                        row(4, "Board of Ethics and Government Accountability", 112, "AGENCY", docs=("c",)),
                        row(5, "TAX", 29, "AGENCY", docs=("d",)),     # "Cihlar, Frank P. (TAX)"
-                       row(6, "District Office of Tax and Revenue", 2, "AGENCY", docs=("e",))])
+                       row(6, "District Office of Tax and Revenue", 2, "AGENCY", docs=("e",)),
+                       # CPB_appeals_FOIA.pdf: "Chicago Police Board" once, then "Police Board" throughout
+                       row(7, "Police Board", 14, "AGENCY", docs=("f", "g")),
+                       row(8, "Chicago Police Board", 2, "AGENCY", docs=("f", "h"))])
     assert ("Issues U.S. Department of State 2201 C Street NW", "State Department") not in pairs
     assert ("Board of Ethics and Government Accountability", "Ethics Board") in pairs
     assert not any("TAX" in pair for pair in pairs)
+    assert ("Chicago Police Board", "Police Board") in pairs      # mentioned less, but no run-on
