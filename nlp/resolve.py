@@ -303,10 +303,15 @@ def plan_generic(rows: list[dict], merges: Merges) -> None:
             merges.merge(keep["id"], r["id"], f"{r['name']!r} alone; {keep['name']!r} is the one the corpus names most")
 
 
-def plan_merges(rows: list[dict]) -> tuple[list[tuple[int, int, str]], list[int]]:
-    """(merges as (keep id, merged id, reason), ids of lone first names to drop)."""
+def plan_merges(rows: list[dict], law_acronyms: frozenset[str] = frozenset()) -> tuple[list[tuple[int, int, str]], list[int]]:
+    """(merges as (keep id, merged id, reason), ids of lone first names and of law acronyms to drop).
+    `law_acronyms`: the acronyms documents define for a law ("... Comprehensive Code of Conduct of the District
+    of Columbia (CCC)"), which the model reads as a company where a document uses them undefined."""
     merges = Merges(rows)
     drop = plan_person_merges([r for r in rows if r["type"] == "PERSON"], merges)
+    bodies = {a for r in rows if r["type"] in ("AGENCY", "ORG") for a in r["attributes"].get("acronyms", [])}
+    drop += [r["id"] for r in rows if r["type"] == "ORG" and r["name"].isupper() and r["name"] in law_acronyms
+             and r["name"] not in bodies]
     plan_agency_merges([r for r in rows if r["type"] in ("AGENCY", "ORG")], merges)
     plan_run_ons(rows, merges)
     plan_short_forms(rows, merges)

@@ -194,3 +194,14 @@ def test_a_short_form_never_joins_a_rarer_run_on_and_an_acronym_is_no_generic_wo
     assert ("Issues U.S. Department of State 2201 C Street NW", "State Department") not in pairs
     assert ("Board of Ethics and Government Accountability", "Ethics Board") in pairs
     assert not any("TAX" in pair for pair in pairs)
+
+
+def test_an_acronym_a_document_defines_for_a_law_is_no_company_anywhere():
+    # CCC Establishment Act of 2017.section-by-section.docx defines "... the Comprehensive Code of Conduct of the
+    # District of Columbia (CCC)"; RE__BEGA_Legislation_(18).msg.eml thanks Jack "for the CCC materials", undefined,
+    # and the model reads that CCC as a company. BEGA, an agency's own acronym, stays.
+    rows = [row(1, "CCC", 120, type_="ORG", docs=("a", "b")), row(2, "BEGA", 40, type_="AGENCY", docs=("a",)),
+            row(3, "Reuters", 80, type_="ORG", docs=("c",))]
+    planned, dropped = plan_merges(rows, frozenset({"CCC"}))
+    assert dropped == [1]
+    assert plan_merges(rows)[1] == []
