@@ -224,11 +224,16 @@ def no_body(doc: Document, m: Mention, lower: frozenset[str] = frozenset()) -> s
     if name in known["COMPASS"] or (len(words) > 1 and words[-1] in known["COMPASS"]) \
             or (len(words) > 1 and last in known["STREET_WORDS"]):
         return "address"
-    if re.search(r"\d[.\-]\d|§", name):
-        return "a code or a number"
+    page = next((p.text for p in doc.pages if p.number == m.page), "")
+    if re.search(r"\d[.\-]\d|§", name) or re.match(r"\s*§", page[m.end:m.end + 4]):
+        return "a code or a number"      # "DC Code Section 1-909.01", "6B DCMR § 1803.6"
     if last in known["NOT_BODY_TAILS"] or name in known["TITLE_ABBREVIATIONS"] or words[0] in known["TITLE_ABBREVIATIONS"]:
         return "not a body"
     if m.type != "ORG" or body_type(name):
+        return None
+    if "/" in name and name.split("/")[0].upper() in known["AGENCY"]:
+        m.type = "AGENCY"                # "Sachar, Alon (NEA/IPA)": an office of a known bureau
+        m.canonical = m.text.strip() if m.text.strip().isupper() else name
         return None
     if last in known["TITLE_WORDS"]:
         return "title"
@@ -375,6 +380,7 @@ def _trim_body(m: Mention) -> None:
 
 
 COMPANY_SUFFIX = re.compile(r"(?:,[ \t]*|[ \t]+)(?:Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Corp\.?|Co\.)(?:,?[ \t]+Inc\b\.?)?(?![\w-])")
+UNIT_CODES = re.compile(r"(?:\s+(?:&\s+|and\s+)?[A-Z]{1,2}-?\d+[A-Z]?)+$")
 COMPANY_END = re.compile(r",[ \t]*(?:Inc\.?|LLC|Ltd\.?|N\.A\.|NA)$")
 BANK_SUFFIX = re.compile(r",[ \t]*(?:N\.A\.|NA)(?![\w.-])")
 
@@ -420,6 +426,8 @@ def fix_types(doc: Document) -> None:
                 m.text, m.canonical = m.text[:possessive.start()], m.canonical[:-2]
             if m.type == "ORG":
                 _company_suffix(doc, m)
+                if (codes := UNIT_CODES.search(m.canonical)) and codes.start() > 0:
+                    m.canonical = m.canonical[:codes.start()]       # "Simply Storage Units E90 & E86"
             if body_problem(m.canonical) or no_body(doc, m, lower):
                 continue
             if m.type == "LAW":

@@ -275,3 +275,33 @@ def test_a_company_keeps_the_suffix_the_document_prints():
     orgs = by_type(found, "ORG")
     assert "Sam Macaluso & Associates, Inc" in orgs and "Ray O'Herron Co., Inc" in orgs
     assert "Wachovia Bank, NA" in orgs and "Wachovia Bank" not in orgs
+
+
+def test_titles_codes_unit_numbers_and_bureau_offices():
+    # RE-_COST_Meeting_Notices_-_RE-_OOG-0003...eml: the GC is the General Counsel
+    found = mentions("We will also review the  available files that the prior GC and Supervisory Attorney Advisor "
+                     "kept prior to Vanessa arriving in December.\n")
+    assert "GC" not in by_type(found, "ORG")
+    # Ballou_Update.msg.eml, a newsletter's list of stories: a trade is no org
+    found = mentions("*\tA District Minute\n*\tPathways to the Middle Class: Fire and Emergency Medical\nServices, "
+                     "Heavy Mobile Equipment Mechanic\n")
+    assert "Heavy Mobile Equipment Mechanic" not in by_type(found, "ORG")
+    # CCC Establishment Act of 2017.section-by-section.docx: DCMR before § is the District's regulations
+    found = mentions("The subsection is based on 6B DCMR § 1803.6, Rule IV(e)(1) and (2) of the Council Code, and "
+                     "5 C.F.R. § 2635.\n")
+    assert "DCMR" not in by_type(found, "ORG")
+    # CCSO_FOIA1505_Money_Laundering_Redacted.pdf, a ledger line: the storage units' numbers are no part of the name
+    found = mentions("11/9/11 1119 Simply Storage Units E90 & E86 11-123728 NOV 2011 408.00\n")
+    assert not {n for n in by_type(found, "ORG") if "E90" in n}
+    # C05786279.txt, the State Department's distribution list: NEA/IPA is an office of the NEA bureau
+    found = mentions("Cc: Feltman, Jeffrey D; Schlicher, Ronald L; Scobey, Margaret; Tueller, Matthew\nH; "
+                     "Cunningham, James B; Sachar, Alon (NEA/IPA); Buzbee, John R; Shapiro, Daniel B.\n")
+    assert not {n for n in by_type(found, "ORG") if "/" in n}
+
+
+def test_an_association_alone_on_an_address_line_is_an_org():
+    # Kalven_16-1105_Responsive_Letter.pdf, the Chicago Police Department's reply to a requester
+    found = mentions("March 11, 2016\n\nVIA EMAIL:\n\nJamie Kalven\n\nThe Invisible Institute\n"
+                     "kalven@invisibleinstitute.com\n\nRe: NOTICE OF RESPONSE TO FOIA REQUEST\n")
+    assert "Invisible Institute" in by_type(found, "ORG")
+    assert "Jamie Kalven" in by_type(found, "PERSON")
