@@ -144,7 +144,7 @@ STAMP_AROUND = re.compile(r"^(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|RELEASE IN (?:F
                           r"^(?:Attorney\s+)?General['’]s\s+")      # "(Attorney) General's Public Access Counselor"
 BODY_NOT_WORDS = {"Decision", "Draft", "DRAFT", "Quorum", "Subject", "Resolution", "Declaration", "Notice", "Agenda", "Minutes",
                   "Payment", "Request", "Presentation", "PowerPoint", "Hearing", "Report", "Memo", "Period", "Room",
-                  "Subscription", "Wondercamp", "Outer"}      # "Secretary's Outer Office": a room of the schedule
+                  "Subscription", "Wondercamp", "Outer", "List", "Letter", "Please", "Annual"}      # "Secretary's Outer Office": a room of the schedule
 SHORT_NAMES = {"Council", "Board", "Commission"}      # what a document calls its council, board, commission
 TITLE_OF = re.compile(r"^(?:(?:Acting|Deputy|Assistant|Vice|Executive)\s+)?(?:Chair(?:man|woman|person)?|Director|"
                       r"Secretary|Head|Members?|President|Commissioner|General Counsel|Staff|Superintendent|Chief)"
@@ -229,6 +229,8 @@ def no_body(doc: Document, m: Mention, lower: frozenset[str] = frozenset()) -> s
         return "a code or a number"      # "DC Code Section 1-909.01", "6B DCMR § 1803.6"
     if last in known["NOT_BODY_TAILS"] or name in known["TITLE_ABBREVIATIONS"] or words[0] in known["TITLE_ABBREVIATIONS"]:
         return "not a body"
+    if m.type == "ORG" and len(words) == 1 and (name in known["ORG_WORDS"] or name.title() in known["ORG_WORDS"]):
+        return "a generic word"          # "Bank" alone, "LTD" alone
     if m.type != "ORG" or body_type(name):
         return None
     if "/" in name and name.split("/")[0].upper() in known["AGENCY"]:
@@ -238,8 +240,9 @@ def no_body(doc: Document, m: Mention, lower: frozenset[str] = frozenset()) -> s
     if last in known["TITLE_WORDS"]:
         return "title"
     from nlp.normalize import STATES
-    if name.title() in known["COUNTRIES"] or name.title() in STATES.values() or name in STATES:
-        return "place"
+    if name.title() in known["COUNTRIES"] or name.title() in STATES.values() or name in STATES \
+            or (len(words) == 1 and _demonym(name, known["COUNTRIES"])):
+        return "place"                   # "TX", "MEXICO", "Ugandan"
     if any(g.type == "GPE" and g.text.strip().lower() == name.lower() for g in doc.mentions):
         return "place"
     if name.rstrip("s").title() in GENERIC and name.endswith("s"):
@@ -269,6 +272,15 @@ def no_body(doc: Document, m: Mention, lower: frozenset[str] = frozenset()) -> s
                     return None
                 return "acronym of no body"
     return None
+
+
+def _demonym(word: str, countries: frozenset[str]) -> bool:
+    """"Ugandan", "Libyan", "Egyptian", "Lebanese", "Iraqi": the adjective of a country's name."""
+    for suffix in ("ian", "an", "n", "ese", "i", "ish"):
+        stem = word[:-len(suffix)] if word.endswith(suffix) else ""
+        if len(stem) >= 4 and any(c.startswith(stem) and len(c) - len(stem) <= 3 for c in countries):
+            return True
+    return False
 
 
 def _word(word: str) -> bool:
@@ -380,6 +392,7 @@ def _trim_body(m: Mention) -> None:
 
 
 COMPANY_SUFFIX = re.compile(r"(?:,[ \t]*|[ \t]+)(?:Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Corp\.?|Co\.)(?:,?[ \t]+Inc\b\.?)?(?![\w-])")
+RUN_ON_SUFFIX = re.compile(r"(.+?,?\s+(?:Inc|LLC|Ltd|Corp)\.?)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\s*$")
 UNIT_CODES = re.compile(r"(?:\s+(?:&\s+|and\s+)?[A-Z]{1,2}-?\d+[A-Z]?)+$")
 COMPANY_END = re.compile(r",[ \t]*(?:Inc\.?|LLC|Ltd\.?|N\.A\.|NA)$")
 BANK_SUFFIX = re.compile(r",[ \t]*(?:N\.A\.|NA)(?![\w.-])")
@@ -426,6 +439,11 @@ def fix_types(doc: Document) -> None:
                 m.text, m.canonical = m.text[:possessive.start()], m.canonical[:-2]
             if m.type == "ORG":
                 _company_suffix(doc, m)
+                if (run_on := RUN_ON_SUFFIX.match(m.text)) and body_type(run_on.group(1)) == "ORG":
+                    m.text = run_on.group(1)         # "AT & T Services, Inc. Subpoena Center"
+                    m.end = m.start + len(m.text)
+                    from nlp.normalize import canonical_agency
+                    m.canonical = canonical_agency(m.text)
                 if (codes := UNIT_CODES.search(m.canonical)) and codes.start() > 0:
                     m.canonical = m.canonical[:codes.start()]       # "Simply Storage Units E90 & E86"
             if body_problem(m.canonical) or no_body(doc, m, lower):
@@ -458,8 +476,8 @@ def fix_types(doc: Document) -> None:
                 m.type = found               # "White House", "Hamas" read as people
         keep.append(m)
     grown = [(m.page, m.start, m.end) for m in keep if m.type == "ORG" and COMPANY_END.search(m.text)]
-    keep = [m for m in keep if not any(p == m.page and a <= m.start and m.end <= b and (a, b) != (m.start, m.end)
-                                       for p, a, b in grown)]       # "NA" of "Wachovia Bank, NA"
+    keep = [m for m in keep if not any(p == m.page and a < m.end and m.start < b and (a, b) != (m.start, m.end)
+                                       and m.type in ("ORG", "AGENCY") for p, a, b in grown)]   # "NA" of "Wachovia Bank, NA"
     doc.mentions = sorted(keep + _named_bodies(generic, keep), key=lambda m: (m.page, m.start))
 
 

@@ -305,3 +305,31 @@ def test_an_association_alone_on_an_address_line_is_an_org():
                      "kalven@invisibleinstitute.com\n\nRe: NOTICE OF RESPONSE TO FOIA REQUEST\n")
     assert "Invisible Institute" in by_type(found, "ORG")
     assert "Jamie Kalven" in by_type(found, "PERSON")
+
+
+def test_a_nationality_a_list_a_law_an_award_and_a_bare_head_word_are_no_org():
+    # C05788058.txt, a State Department cable on Libya's interlocutors
+    found = mentions("The AU position at this meeting was advocated by Ugandan\nPresident Museveni who specifically "
+                     "criticized NATO airstrikes.\n\n        LIBYA: List of Interlocutors and Emissaries\n\n")
+    assert not by_type(found, "ORG") & {"Ugandan", "List of Interlocutors"}
+    assert "NATO" in by_type(found, "ORG")
+    # C05791580.txt and C05791672.txt, on Grameen Bank
+    found = mentions("The Cabinet approved a proposal to\n revise the Grameen Bank Ordinance to do this. Grameen Bank's "
+                     "Board of Directors—nine of whom are women,duly elected to represent\nthe Bank's "
+                     "client-shareholders—be allowed to move forward.\n")
+    orgs = by_type(found, "ORG")
+    assert "Grameen Bank Ordinance" not in orgs and "Bank" not in orgs
+    # ShopSmallDC.msg.eml, the Mayor's newsletter: an award is no org
+    found = mentions("Nominate an outstanding DC Government employee or an\ninnovative team for the 17th Annual Morris & "
+                     "Gwendolyn Cafritz\nFoundation Awards. The nomination deadline is November 30, 2017.\n")
+    assert not {n for n in by_type(found, "ORG") if "Awards" in n}
+
+
+def test_a_company_name_run_on_after_its_suffix_is_cut():
+    # PenLink_QUO-04689-V8Y5D0Redacted.pdf, the maintenance terms (OCR as printed)
+    found = mentions("party software or hardware purchased through Pen-Link, Lid. or with the assistance of Pen-Link, "
+                     "Ltd. Support for third party software and hardware\n")
+    assert not {n for n in by_type(found, "ORG") if n.endswith("Support")}
+    # CCSO_FOIA1505_Money_Laundering_Redacted.pdf, the sheriff's list of subpoena recipients
+    found = mentions("GSB0208139\n50.00\n2/22/10\n1065\nWachovia Bank, NA Records\n")
+    assert "NA Records" not in by_type(found, "ORG")
