@@ -444,6 +444,8 @@ def fix_types(doc: Document) -> None:
                     m.end = m.start + len(m.text)
                     from nlp.normalize import canonical_agency
                     m.canonical = canonical_agency(m.text)
+                if re.fullmatch(r"(?:[A-Z]\.){1,5}[A-Z]\.?", m.canonical):
+                    m.canonical = m.canonical.replace(".", "")       # "U.N." is the UN
                 if (codes := UNIT_CODES.search(m.canonical)) and codes.start() > 0:
                     m.canonical = m.canonical[:codes.start()]       # "Simply Storage Units E90 & E86"
             if body_problem(m.canonical) or no_body(doc, m, lower):

@@ -333,3 +333,12 @@ def test_a_company_name_run_on_after_its_suffix_is_cut():
     # CCSO_FOIA1505_Money_Laundering_Redacted.pdf, the sheriff's list of subpoena recipients
     found = mentions("GSB0208139\n50.00\n2/22/10\n1065\nWachovia Bank, NA Records\n")
     assert "NA Records" not in by_type(found, "ORG")
+
+
+def test_a_dotted_acronym_is_the_same_org_as_the_plain_one():
+    # C05794397.txt, a press clipping in a State Department release
+    found = mentions("The project is the brain-child of Huberta von Voss-Wittig, a journalist married Germany's U.N. "
+                     "ambassador Peter\n\nWittig, and Sheila Lyall Grant. Turtle Bay was told that the initiative has "
+                     "nothing to do with the U.N.'s diplomatic efforts.\n")
+    orgs = by_type(found, "ORG")
+    assert "UN" in orgs and "U.N" not in orgs and "U.N." not in orgs
