@@ -144,7 +144,7 @@ STAMP_AROUND = re.compile(r"^(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|RELEASE IN (?:F
                           r"^(?:Attorney\s+)?General['’]s\s+")      # "(Attorney) General's Public Access Counselor"
 BODY_NOT_WORDS = {"Decision", "Draft", "DRAFT", "Quorum", "Subject", "Resolution", "Declaration", "Notice", "Agenda", "Minutes",
                   "Payment", "Request", "Presentation", "PowerPoint", "Hearing", "Report", "Memo", "Period", "Room",
-                  "Subscription", "Wondercamp", "Outer", "List", "Letter", "Please", "Annual"}      # "Secretary's Outer Office": a room of the schedule
+                  "Subscription", "Wondercamp", "Outer", "List", "Letter", "Please", "Annual", "Invoice", "Inv"}      # "Secretary's Outer Office": a room of the schedule
 SHORT_NAMES = {"Council", "Board", "Commission"}      # what a document calls its council, board, commission
 TITLE_OF = re.compile(r"^(?:(?:Acting|Deputy|Assistant|Vice|Executive)\s+)?(?:Chair(?:man|woman|person)?|Director|"
                       r"Secretary|Head|Members?|President|Commissioner|General Counsel|Staff|Superintendent|Chief)"
@@ -225,10 +225,14 @@ def no_body(doc: Document, m: Mention, lower: frozenset[str] = frozenset()) -> s
             or (len(words) > 1 and last in known["STREET_WORDS"]):
         return "address"
     page = next((p.text for p in doc.pages if p.number == m.page), "")
-    if re.search(r"\d[.\-]\d|§", name) or re.match(r"\s*§", page[m.end:m.end + 4]):
-        return "a code or a number"      # "DC Code Section 1-909.01", "6B DCMR § 1803.6"
+    if re.search(r"\d[.\-]\d|§|\d{4}", name) or re.match(r"\s*§", page[m.end:m.end + 4]) \
+            or re.fullmatch(r"X-[\w-]+|[A-Z][a-z]+(?:-[A-Z][a-z]+){2,}", name):
+        return "a code or a number"      # "DC Code Section 1-909.01", "6B DCMR § 1803.6", a mail header's field
     if last in known["NOT_BODY_TAILS"] or name in known["TITLE_ABBREVIATIONS"] or words[0] in known["TITLE_ABBREVIATIONS"]:
         return "not a body"
+    if len(words) == 1 and name.endswith("s") and re.sub(r"(?:ies|s)$", lambda e: "y" if e.group() == "ies" else "",
+                                                          name).title() in GENERIC:
+        return "generic plural"          # "Boards"
     if m.type == "ORG" and len(words) == 1 and (name in known["ORG_WORDS"] or name.title() in known["ORG_WORDS"]):
         return "a generic word"          # "Bank" alone, "LTD" alone
     if m.type != "ORG" or body_type(name):
@@ -245,8 +249,6 @@ def no_body(doc: Document, m: Mention, lower: frozenset[str] = frozenset()) -> s
         return "place"                   # "TX", "MEXICO", "Ugandan"
     if any(g.type == "GPE" and g.text.strip().lower() == name.lower() for g in doc.mentions):
         return "place"
-    if name.rstrip("s").title() in GENERIC and name.endswith("s"):
-        return "generic plural"          # "Boards"
     caps = m.text.strip().isupper()
     if len(words) == 1 and not caps and (name.lower() in lower or _everyday_word(name)):
         return "everyday word"           # "Customer", "Executive", "Software"

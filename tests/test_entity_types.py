@@ -342,3 +342,20 @@ def test_a_dotted_acronym_is_the_same_org_as_the_plain_one():
                      "nothing to do with the U.N.'s diplomatic efforts.\n")
     orgs = by_type(found, "ORG")
     assert "UN" in orgs and "U.N" not in orgs and "U.N." not in orgs
+
+
+def test_mail_header_fields_ledger_codes_and_plural_bodies():
+    # RE__TESTIMONY_-_Ethics_Reform_Act_of_2015_and_CCC_...eml, a mail header printed in the body
+    found = mentions("tent;MX:1;A:1;LANG:en;\nX-Microsoft-Exchange-Diagnostics: 1;DM2GCC01FT008;1:KnG9YdU0DAY5G8\n")
+    assert not {n for n in by_type(found, "ORG") if n.startswith("X-")}
+    # CCSO_FOIA1505_Redacted.ocr.txt, a ledger line: an invoice number is no org
+    found = mentions("1/12/15 2549 Midwesy Greyhound Supply lVC00114816; AF-2014-FEBRUARY-16 1,514.04\n")
+    assert not {n for n in by_type(found, "ORG") if "2014" in n}
+    # 20171031+BEGA+Testimony_Bill+22-0136.docx: DC's neighbourhood commissions are public bodies
+    found = mentions("“...independent agencies, the Council of the District of Columbia, boards and commissions, and "
+                     "Advisory Neighborhood Commissions, but excluding the Courts.”\n")
+    assert "Advisory Neighborhood Commissions" not in by_type(found, "ORG")
+    # CelleBriteFOIA15-3895.ocr.txt, a memo's address lines
+    found = mentions("Organized Crime Division\nTO: Nicholas J. Roti\nChief\nBureau of Organized\nATTN: Brian Daly\n"
+                     "Lieutenant\n")
+    assert "ATTN" not in by_type(found, "ORG")
