@@ -94,6 +94,9 @@ def body_type(name: str) -> str | None:
         if n in known["AGENCY"]:
             return "AGENCY"
     words = set(WORD.findall(name))
+    if re.match(r"(?:the\s+|The\s+)?(?:" + "|".join(map(re.escape, sorted(known["INTERNATIONAL_PREFIXES"]))) + r")\s",
+                name) and words & (known["AGENCY_WORDS"] | known["ORG_WORDS"]):
+        return "ORG"                     # "European Parliament", "UN Human Rights Council": international bodies
     if WORD.findall(name)[-1:] and WORD.findall(name)[-1] in ORG_HEADS:
         return "ORG"                     # "DC Open Government Coalition", "National Sheriffs' Association"
     if words & STRONG_ORG or re.search(r"\bBoard of (?:Directors|Trustees)\b", name):   # a company's board               # "Wackenhut Services, Inc", "Freedom and Justice Party"
@@ -141,7 +144,7 @@ STAMP_AROUND = re.compile(r"^(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|RELEASE IN (?:F
                           r"^(?:Attorney\s+)?General['’]s\s+")      # "(Attorney) General's Public Access Counselor"
 BODY_NOT_WORDS = {"Decision", "Draft", "DRAFT", "Quorum", "Subject", "Resolution", "Declaration", "Notice", "Agenda", "Minutes",
                   "Payment", "Request", "Presentation", "PowerPoint", "Hearing", "Report", "Memo", "Period", "Room",
-                  "Subscription", "Wondercamp"}
+                  "Subscription", "Wondercamp", "Outer", "List", "Letter", "Please", "Annual", "Invoice", "Inv"}      # "Secretary's Outer Office": a room of the schedule
 SHORT_NAMES = {"Council", "Board", "Commission"}      # what a document calls its council, board, commission
 TITLE_OF = re.compile(r"^(?:(?:Acting|Deputy|Assistant|Vice|Executive)\s+)?(?:Chair(?:man|woman|person)?|Director|"
                       r"Secretary|Head|Members?|President|Commissioner|General Counsel|Staff|Superintendent|Chief)"
@@ -167,6 +170,146 @@ def body_problem(name: str) -> bool:
     return (name[:1].islower() or _topic_government(name) or (name.split() or [''])[-1] in TOPIC_TAIL or "(" in name or ":" in name or " - " in name or bool(words & BODY_NOT_WORDS)
             or bool(re.search(r"\s\d+$", name)) or ")" in name
             or bool(re.search(r"\b(?:of|the|and|for|on|in|at|to|Of|The|And|For)$", name)))
+
+
+ACRONYM_DEFINED = r"(?P<full>[A-Za-z][\w'’-]*(?:\s+[A-Za-z&][\w'’-]*){{0,9}})\s*\(\s*(?:the\s+)?[\"“”']?{}[\"“”']?\s*\)"
+
+
+PLAIN_WORD = re.compile(r"(?<![\w./@-])[a-z][a-z]+(?![\w/@-]|\.\w)")
+
+
+def lower_words(doc: Document) -> frozenset[str]:
+    """The words the document prints in lower case in its prose (not in an address: "facebook.com")."""
+    return frozenset(PLAIN_WORD.findall(doc.text))
+
+
+def _everyday(words: list[str], lower: frozenset[str]) -> bool:
+    """"Technical Support", "Start Date", "Western Intelligence": every word (small words aside) an everyday
+    word, which the document also prints in lower case, or a very common one ("Basic Technical Support")
+    when the document prints one of them in lower case."""
+    from wordfreq import zipf_frequency
+    content = [w.lower() for w in words if w.lower() not in ("of", "the", "and", "for", "on", "in", "to", "a", "&")]
+    if not content or any(len(w) < 3 for w in content):
+        return False
+    return all(w in lower and _common(w) for w in content) or (
+        any(w in lower for w in content) and all(zipf_frequency(w, "en") >= 4.0 for w in content))
+
+
+def _shouted(doc: Document, m: Mention) -> bool:
+    """An everyday word in a run of capitals (a licence's "... PEN-LINK DISCLAIMS ALL OTHER WARRANTIES,
+    EXPRESS OR IMPLIED"): the model reads such words as names."""
+    page = next((p.text for p in doc.pages if p.number == m.page), "")
+
+    def caps(text: str) -> bool:
+        letters = [c for c in text if c.isalpha()]
+        return len(letters) >= 20 and sum(c.isupper() for c in letters) / len(letters) > 0.9
+    return caps(page[max(0, m.start - 40):m.start]) or caps(page[m.end:m.end + 40])
+
+
+def no_body(doc: Document, m: Mention, lower: frozenset[str] = frozenset()) -> str | None:
+    """Why a name the model read as an ORG or AGENCY names no body; None if it may.
+    - an address: "Pennsylvania Ave", "S. Michigan Avenue", "Fifth Floor", "N.W.", "Lincoln NE";
+    - a place: "TX", "MEXICO", "KABUL" (a country, a state, or a place the document labels a place);
+    - a person's title: "Legislative Counsel" (after "Michael Porcello |"), "DAS", an "RN";
+    - an everyday word the document also prints in lower case: "Customer", "Executive", "Boards";
+    - alt text, a publication or a code: "DC Flag", "DC Register", "D.C. Code §", "Sections 1.4";
+    - an acronym the document defines as no body's: "Comprehensive Code of Conduct ... (CCC)",
+      "emergency medical services (EMS)"."""
+    known = lists()
+    name = m.canonical.strip()
+    words = WORD.findall(name)
+    if not words or name in known["ORG"] or name in known["AGENCY"]:
+        return None
+    last = words[-1].rstrip(".")
+    if name in known["COMPASS"] or (len(words) > 1 and words[-1] in known["COMPASS"]) \
+            or (len(words) > 1 and last in known["STREET_WORDS"]):
+        return "address"
+    page = next((p.text for p in doc.pages if p.number == m.page), "")
+    if re.search(r"\d[.\-]\d|§|\d{4}", name) or re.match(r"\s*§", page[m.end:m.end + 4]) \
+            or re.fullmatch(r"X-[\w-]+|[A-Z][a-z]+(?:-[A-Z][a-z]+){2,}", name):
+        return "a code or a number"      # "DC Code Section 1-909.01", "6B DCMR § 1803.6", a mail header's field
+    if last in known["NOT_BODY_TAILS"] or name in known["TITLE_ABBREVIATIONS"] or words[0] in known["TITLE_ABBREVIATIONS"]:
+        return "not a body"
+    if len(words) == 1 and name.endswith("s") and re.sub(r"(?:ies|s)$", lambda e: "y" if e.group() == "ies" else "",
+                                                          name).title() in GENERIC:
+        return "generic plural"          # "Boards"
+    if m.type == "ORG" and len(words) == 1 and (name in known["ORG_WORDS"] or name.title() in known["ORG_WORDS"]):
+        return "a generic word"          # "Bank" alone, "LTD" alone
+    if m.type != "ORG" or body_type(name):
+        return None
+    if "/" in name and name.split("/")[0].upper() in known["AGENCY"]:
+        m.type = "AGENCY"                # "Sachar, Alon (NEA/IPA)": an office of a known bureau
+        m.canonical = m.text.strip() if m.text.strip().isupper() else name
+        return None
+    if last in known["TITLE_WORDS"]:
+        return "title"
+    from nlp.normalize import STATES
+    if name.title() in known["COUNTRIES"] or name.title() in STATES.values() or name in STATES \
+            or (len(words) == 1 and _demonym(name, known["COUNTRIES"])):
+        return "place"                   # "TX", "MEXICO", "Ugandan"
+    if any(g.type == "GPE" and g.text.strip().lower() == name.lower() for g in doc.mentions):
+        return "place"
+    caps = m.text.strip().isupper()
+    if len(words) == 1 and not caps and (name.lower() in lower or _everyday_word(name)):
+        return "everyday word"           # "Customer", "Executive", "Software"
+    if len(words) == 1 and caps and len(name) >= 4 and (name.lower() in lower and _common(name.lower()) or
+                                                         _shouted(doc, m) and _word(name.lower())):
+        return "everyday word"           # "DISCLAIMS", "LIABILITY"
+    if len(words) > 1 and _everyday(words, lower):
+        return "everyday words"          # "Technical Support", "Small Business", "Start Date"
+    if name.isupper() and 2 <= len(name) <= 8:
+        defined = re.search(ACRONYM_DEFINED.format(re.escape(name)), doc.text)
+        if defined:
+            full = " ".join(w for w in defined.group("full").split())
+            from nlp.linking import acronym_fits
+            tail = _fitting_tail(full, name, acronym_fits)
+            if tail and " " in tail and body_type(tail) is None:
+                if LAW_WORD.search(tail):        # "Comprehensive Code of Conduct ... (CCC)": the law's acronym
+                    from nlp.normalize import canonical_law
+                    named = re.search(r"(?:[A-Z][\w'’-]*\s+(?:(?:of|the|and|for|on|&)\s+)*)*" + re.escape(tail.split()[-1])
+                                      + r"$", full)
+                    m.type, m.canonical = "LAW", canonical_law(named.group() if named else tail)
+                    m.normalized = m.canonical
+                    m.attributes["acronym"] = name
+                    return None
+                return "acronym of no body"
+    return None
+
+
+def _demonym(word: str, countries: frozenset[str]) -> bool:
+    """"Ugandan", "Libyan", "Egyptian", "Lebanese", "Iraqi": the adjective of a country's name."""
+    for suffix in ("ian", "an", "n", "ese", "i", "ish"):
+        stem = word[:-len(suffix)] if word.endswith(suffix) else ""
+        if len(stem) >= 4 and any(c.startswith(stem) and len(c) - len(stem) <= 3 for c in countries):
+            return True
+    return False
+
+
+def _word(word: str) -> bool:
+    """A word of English at all ("disclaims"), not a company's coinage ("pen-link")."""
+    from wordfreq import zipf_frequency
+    return zipf_frequency(word, "en") >= 2.0
+
+
+def _everyday_word(word: str) -> bool:
+    """A word of everyday English ("executive", "customer"), far more common than a company's name."""
+    from wordfreq import zipf_frequency
+    return zipf_frequency(word.lower(), "en") >= 4.5
+
+
+LAW_WORD = re.compile(r"\b(?:Act|Code|Law|Bill|Regulations?|Ordinance|Statute|Amendment)\b")
+
+
+def _fitting_tail(full: str, acronym: str, fits) -> str | None:
+    """The shortest last words of `full` whose initials the acronym is."""
+    words = full.split()
+    for k in range(1, len(words) + 1):
+        tail = " ".join(words[-k:])
+        if words[-k].lower() in ("of", "the", "and", "for", "on", "&"):
+            continue
+        if fits(acronym, tail):
+            return tail
+    return None
 
 
 def _person_read_as_org(name: str) -> bool:
@@ -250,10 +393,37 @@ def _trim_body(m: Mention) -> None:
         m.canonical = canonical_agency(m.text)
 
 
+COMPANY_SUFFIX = re.compile(r"(?:,[ \t]*|[ \t]+)(?:Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Corp\.?|Co\.)(?:,?[ \t]+Inc\b\.?)?(?![\w-])")
+RUN_ON_SUFFIX = re.compile(r"(.+?,?\s+(?:Inc|LLC|Ltd|Corp)\.?)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\s*$")
+UNIT_CODES = re.compile(r"(?:\s+(?:&\s+|and\s+)?[A-Z]{1,2}-?\d+[A-Z]?)+$")
+COMPANY_END = re.compile(r",[ \t]*(?:Inc\.?|LLC|Ltd\.?|N\.A\.|NA)$")
+BANK_SUFFIX = re.compile(r",[ \t]*(?:N\.A\.|NA)(?![\w.-])")
+
+
+def _company_suffix(doc: Document, m: Mention) -> None:
+    """A company's name with the suffix the model left out: "Sam Macaluso & Associates, Inc.",
+    "Ray O'Herron Co., Inc.", "Wachovia Bank, NA" (the fullest form, as the document prints it)."""
+    page = next((p.text for p in doc.pages if p.number == m.page), "")
+    if page[m.start:m.end] != m.text:
+        return
+    found = COMPANY_SUFFIX.match(page, m.end)
+    if not found and m.text.rstrip().endswith("Bank"):
+        found = BANK_SUFFIX.match(page, m.end)
+    if found and not (m.text.rstrip(".").endswith(("Inc", "LLC", "Ltd", "Corp")) and found.group().strip(" ,.") in
+                      ("Inc", "LLC", "Ltd", "Corp")):
+        from nlp.normalize import canonical_agency
+        m.end = found.end()
+        m.text = page[m.start:m.end]
+        m.canonical = canonical_agency(m.text)
+
+
 def fix_types(doc: Document) -> None:
     """Retype or drop the mentions whose type the name or its context contradicts."""
     keep: list[Mention] = []
     generic: list[Mention] = []
+    lower = lower_words(doc)
+    header_agencies = {m.attributes["agency"] for m in doc.mentions
+                       if m.type == "PERSON" and isinstance(m.attributes.get("agency"), str)}
     for m in doc.mentions:
         if m.type in ("AGENCY", "ORG"):
             _trim_body(m)
@@ -266,8 +436,27 @@ def fix_types(doc: Document) -> None:
             generic.append(m)
             continue
         if m.type in ("AGENCY", "ORG"):
-            if body_problem(m.canonical):
+            if (possessive := re.search(r"['’]s$", m.text)) and re.search(r"['’]s$", m.canonical):
+                m.end -= len(possessive.group())          # "the Ethics Board’s": the Ethics Board
+                m.text, m.canonical = m.text[:possessive.start()], m.canonical[:-2]
+            if m.type == "ORG":
+                _company_suffix(doc, m)
+                if (run_on := RUN_ON_SUFFIX.match(m.text)) and body_type(run_on.group(1)) == "ORG":
+                    m.text = run_on.group(1)         # "AT & T Services, Inc. Subpoena Center"
+                    m.end = m.start + len(m.text)
+                    from nlp.normalize import canonical_agency
+                    m.canonical = canonical_agency(m.text)
+                if re.fullmatch(r"(?:[A-Z]\.){1,5}[A-Z]\.?", m.canonical):
+                    m.canonical = m.canonical.replace(".", "")       # "U.N." is the UN
+                if (codes := UNIT_CODES.search(m.canonical)) and codes.start() > 0:
+                    m.canonical = m.canonical[:codes.start()]       # "Simply Storage Units E90 & E86"
+            if body_problem(m.canonical) or no_body(doc, m, lower):
                 continue
+            if m.type == "LAW":
+                keep.append(m)
+                continue
+            if m.type == "ORG" and m.text.strip() in header_agencies:
+                m.type = "AGENCY"            # "Sampson, Erie (DCRB)": the acronym in a header is the agency
             if not m.attributes.get("acronym") and (person := _header_person(m.text)):
                 m.type, m.canonical = "PERSON", person
             elif not m.attributes.get("acronym") and " " not in m.text.strip() \
@@ -290,6 +479,9 @@ def fix_types(doc: Document) -> None:
             elif (found := body_type(m.canonical)) and m.canonical in lists()[found]:
                 m.type = found               # "White House", "Hamas" read as people
         keep.append(m)
+    grown = [(m.page, m.start, m.end) for m in keep if m.type == "ORG" and COMPANY_END.search(m.text)]
+    keep = [m for m in keep if not any(p == m.page and a < m.end and m.start < b and (a, b) != (m.start, m.end)
+                                       and m.type in ("ORG", "AGENCY") for p, a, b in grown)]   # "NA" of "Wachovia Bank, NA"
     doc.mentions = sorted(keep + _named_bodies(generic, keep), key=lambda m: (m.page, m.start))
 
 

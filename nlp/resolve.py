@@ -310,10 +310,37 @@ def plan_generic(rows: list[dict], merges: Merges) -> None:
             merges.merge(keep["id"], r["id"], f"{r['name']!r} alone; {keep['name']!r} is the one the corpus names most")
 
 
-def plan_merges(rows: list[dict]) -> tuple[list[tuple[int, int, str]], list[int]]:
-    """(merges as (keep id, merged id, reason), ids of lone first names to drop)."""
+def plan_initials(rows: list[dict], merges: Merges) -> None:
+    """"HRC" (which the model reads as a company) is Hillary Rodham Clinton: an ORG of three or four capitals
+    that are the initials of the words of one person's full name (of as many words), where that person is
+    named in a document the ORG is in, and no other person of those initials is."""
+    docs: dict[int, set[str]] = defaultdict(set)
+    for r in rows:
+        if r["type"] == "PERSON":
+            docs[merges.root(r["id"])] |= r["docs"]
+    by_initials: dict[str, set[int]] = defaultdict(set)
+    for r in rows:
+        words = r["name"].replace(".", " ").split() if r["type"] == "PERSON" else []
+        if len(words) in (3, 4) and all(w[:1].isupper() for w in words) and len(words[1]) > 1:
+            by_initials["".join(w[0] for w in words)].add(merges.root(r["id"]))
+    for r in rows:
+        if r["type"] == "ORG" and re.fullmatch(r"[A-Z]{3,4}", r["name"]):
+            people = {p for p in by_initials.get(r["name"], set()) if docs[p] & r["docs"]}
+            if len(people) == 1 and len(by_initials[r["name"]]) == 1:
+                keep = people.pop()
+                merges.merge(keep, r["id"], f"the initials of {merges.rows[keep]['name']!r}, named in the same documents")
+
+
+def plan_merges(rows: list[dict], law_acronyms: frozenset[str] = frozenset()) -> tuple[list[tuple[int, int, str]], list[int]]:
+    """(merges as (keep id, merged id, reason), ids of lone first names and of law acronyms to drop).
+    `law_acronyms`: the acronyms documents define for a law ("... Comprehensive Code of Conduct of the District
+    of Columbia (CCC)"), which the model reads as a company where a document uses them undefined."""
     merges = Merges(rows)
     drop = plan_person_merges([r for r in rows if r["type"] == "PERSON"], merges)
+    plan_initials(rows, merges)
+    bodies = {a for r in rows if r["type"] in ("AGENCY", "ORG") for a in r["attributes"].get("acronyms", [])}
+    drop += [r["id"] for r in rows if r["type"] == "ORG" and r["name"].isupper() and r["name"] in law_acronyms
+             and r["name"] not in bodies]
     plan_agency_merges([r for r in rows if r["type"] in ("AGENCY", "ORG")], merges)
     plan_run_ons(rows, merges)
     plan_short_forms(rows, merges)

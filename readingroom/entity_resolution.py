@@ -17,7 +17,8 @@ def resolve_entities(corpus: Corpus) -> dict:
     rows = store.entity_rows(corpus, ("PERSON", "AGENCY", "ORG"))
     vetoed = {(d["type"], d["name"], d["other_name"]) for d in entity_decisions.decisions(corpus)
               if d["action"] == "split"}
-    merges, drop = plan_merges(rows)
+    law_acronyms = frozenset(a for r in store.entity_rows(corpus, ("LAW",)) for a in r["attributes"].get("acronyms", []))
+    merges, drop = plan_merges(rows, law_acronyms)
     by_id = {r["id"]: r for r in rows}
     done = 0
     for keep, other, reason in merges:

@@ -198,3 +198,26 @@ def test_a_short_form_never_joins_a_rarer_run_on_and_an_acronym_is_no_generic_wo
     assert ("Board of Ethics and Government Accountability", "Ethics Board") in pairs
     assert not any("TAX" in pair for pair in pairs)
     assert ("Chicago Police Board", "Police Board") in pairs      # mentioned less, but no run-on
+
+
+def test_an_acronym_a_document_defines_for_a_law_is_no_company_anywhere():
+    # CCC Establishment Act of 2017.section-by-section.docx defines "... the Comprehensive Code of Conduct of the
+    # District of Columbia (CCC)"; RE__BEGA_Legislation_(18).msg.eml thanks Jack "for the CCC materials", undefined,
+    # and the model reads that CCC as a company. BEGA, an agency's own acronym, stays.
+    rows = [row(1, "CCC", 120, type_="ORG", docs=("a", "b")), row(2, "BEGA", 40, type_="AGENCY", docs=("a",)),
+            row(3, "Reuters", 80, type_="ORG", docs=("c",))]
+    planned, dropped = plan_merges(rows, frozenset({"CCC"}))
+    assert dropped == [1]
+    assert plan_merges(rows)[1] == []
+
+
+def test_an_org_of_a_persons_initials_in_her_documents_is_that_person():
+    # C05784968.txt, a State Department release: "For: HRC / From: Sid / Re: Syria Intel", in the documents that
+    # name Hillary Rodham Clinton; ABC (the network) is no one's initials
+    pairs, _ = merged([row(1, "Hillary Rodham Clinton", 196, docs=("a", "b")), row(2, "HRC", 23, type_="ORG", docs=("b",)),
+                       row(3, "ABC", 25, type_="ORG", docs=("a",)), row(4, "Anne-Marie Slaughter", 9, docs=("c",)),
+                       row(5, "WH", 9, type_="ORG", docs=("a",))])
+    assert pairs == {("Hillary Rodham Clinton", "HRC")}
+    # not when she is named only elsewhere
+    pairs, _ = merged([row(1, "Hillary Rodham Clinton", 196, docs=("a",)), row(2, "HRC", 23, type_="ORG", docs=("b",))])
+    assert pairs == set()
