@@ -17,8 +17,9 @@ FEDERAL = re.compile(r"^(?:U\.S\.|United States|ICE|DHS|Department of Homeland|E
 # a name cut short (OCR, a line break): "County Sheriff's Office" for "St. Mary's County Sheriff's Office"
 FRAGMENT = re.compile(r"^(?:County|Sheriff|Police|Office|Department|Dept|City|State|Jail|Detention|Corrections|"
                       r"Law\s+Enforcement|Agency|Services)\b", re.I)
-# a unit inside the party, never the party itself: "the LEA's Internal Affairs Division"
-SUBUNIT = re.compile(r"^LEA\b|\bInternal\s+Affairs\b|\b(?:Division|Unit|Section)$", re.I)
+# a unit inside the party, never the party itself: "the LEA's Internal Affairs Division"; nor is a court, which
+# the civil-rights clauses cite ("the Supreme Court's" holding)
+SUBUNIT = re.compile(r"^LEA\b|\bInternal\s+Affairs\b|\b(?:Division|Unit|Section)$|\bCourts?\b", re.I)
 # the opening sentence names the party: "... an agreement between U.S. Immigration and Customs
 # Enforcement (ICE), a component of the Department of Homeland Security (DHS), and the X, hereinafter ..."
 OPENING = re.compile(r"agreement\s+between\s+(?:U\.\s?S\.|United\s+States)\s+Immigration\s+(?:and|&)\s+Customs\s+"

@@ -216,20 +216,10 @@ def titled_people(doc: Doc) -> Doc:
                or (e.start < span.start and e.end != span.end) for e in overlap):
             continue
         spans.append(span)
-    for m in ORG_LINE.finditer(doc.text):     # "The Invisible Institute" alone on an address block's line
-        span = doc.char_span(m.start("name"), m.end("name"), label="ORG", alignment_mode="contract")
-        if span is not None and not any(e.start < span.end and span.start < e.end and e.label_ not in REPLACEABLE
-                                        for e in ents) and not any(x.start < span.end and span.start < x.end for x in spans):
-            spans.append(span)
     if spans:
         doc.ents = filter_spans(spans + [e for e in ents if not any(e.start < s.end and s.start < e.end
                                                                      for s in spans)])
     return doc
-
-
-# a line that is nothing but an association's name: "The Invisible Institute" under a requester's name
-ORG_LINE = re.compile(r"(?m)^[ \t]*(?P<name>(?:The[ ]+)?(?:[A-Z][\w'’&.-]*[ ]+){1,4}"
-                      r"(?:Institute|Foundation|Association|Coalition|Society|Alliance))[ \t]*$")
 
 
 VALEDICTION = re.compile(r"(?:^[ \t]*|(?<=[.!?] ))(?:Sincerely(?: yours)?|Respectfully(?: submitted| yours)?|Very truly yours|"

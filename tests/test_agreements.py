@@ -351,3 +351,22 @@ def test_a_unit_of_the_agency_is_never_the_party():
                    pages=[Page(1, opening), Page(2, complaints)])
     agency = annotate(doc, load_pipeline()).agreement["agency"]
     assert agency and "Internal Affairs" not in agency and "Boca Raton" in agency
+
+
+def test_a_court_the_clauses_cite_is_never_the_party():
+    """St. Mary's County's WSO agreement: the NER cuts the party to 'County Sheriff's Office' (completed from the
+    text), and a later page cites 'the Supreme Court's' holding, which is a body but never the party."""
+    from nlp.annotate import annotate
+    from nlp.pipeline import load_pipeline
+    opening = ("MEMORANDUM OF AGREEMENT\nWarrant Service Officer Program\nI.\nPARTIES\nThis Memorandum ofAgreement (MOA) "
+               "constitutes an agreement between U.S. Immigration and\nCustoms Enforcement (ICE), a component of the "
+               "Department of Homeland Security (DHS), and\nthe\nSt. Mary’s County Sheriff’s Office\n- Maryland\n, "
+               "hereinafter the law\nenforcement agency (LEA) , pursuant to which ICE delegates to nominated, trained, "
+               "certified, and\nauthorized LEA personnel the authority to perform certain immigration enforcement "
+               "functions.\n")
+    rights = ("I. CIVIL RIGHTS STANDARDS\nThe LEA will comply with the Supreme Court’s holding on the use of "
+              "force and with Title VI of the Civil Rights Act of 1964.\n")
+    doc = Document(id="x", path="x.pdf", file_name="x.pdf", media_type="application/pdf",
+                   pages=[Page(1, opening), Page(5, rights)])
+    agency = annotate(doc, load_pipeline()).agreement["agency"]
+    assert agency and "Court" not in agency and "Mary" in agency
