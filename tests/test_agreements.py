@@ -337,8 +337,6 @@ def test_a_signers_title_belongs_to_the_signers_party():
 def test_a_unit_of_the_agency_is_never_the_party():
     """Boca Raton's TFM agreement: the party is a fill-in field spaCy does not read as an agency,
     and 'the LEA's Internal Affairs Division' is the first agency named; it is a unit, not the party."""
-    from nlp.annotate import annotate
-    from nlp.pipeline import load_pipeline
     opening = ("MEMORANDUM OF AGREEMENT\n287(g) Task Force Model\nThis Memorandum of Agreement (MOA) constitutes an "
                "agreement between United States Immigration and Customs Enforcement (ICE), a component of the "
                "Department of Homeland Security (DHS), and the Boca Raton Police Services Department, pursuant to "
@@ -347,17 +345,22 @@ def test_a_unit_of_the_agency_is_never_the_party():
                "perform certain immigration enforcement functions as specified herein.\n")
     complaints = ("XII. COMPLAINT PROCEDURES\nComplaints will be referred to the LEA's Internal Affairs Division "
                   "for resolution. The LEA's Internal Affairs Division will inform ICE of the outcome.\n")
-    doc = Document(id="x", path="x.pdf", file_name="x.pdf", media_type="application/pdf",
-                   pages=[Page(1, opening), Page(2, complaints)])
-    agency = annotate(doc, load_pipeline()).agreement["agency"]
+    agency = _party(opening, complaints)
     assert agency and "Internal Affairs" not in agency and "Boca Raton" in agency
+
+
+def _party(*pages: str) -> str | None:
+    """The agreement's party as annotate reads it from these pages."""
+    from nlp.annotate import annotate
+    from nlp.pipeline import load_pipeline
+    doc = Document(id="x", path="x.pdf", file_name="x.pdf", media_type="application/pdf",
+                   pages=[Page(i, text) for i, text in enumerate(pages, start=1)])
+    return annotate(doc, load_pipeline()).agreement["agency"]
 
 
 def test_a_court_the_clauses_cite_is_never_the_party():
     """St. Mary's County's WSO agreement: the NER cuts the party to 'County Sheriff's Office' (completed from the
     text), and a later page cites 'the Supreme Court's' holding, which is a body but never the party."""
-    from nlp.annotate import annotate
-    from nlp.pipeline import load_pipeline
     opening = ("MEMORANDUM OF AGREEMENT\nWarrant Service Officer Program\nI.\nPARTIES\nThis Memorandum ofAgreement (MOA) "
                "constitutes an agreement between U.S. Immigration and\nCustoms Enforcement (ICE), a component of the "
                "Department of Homeland Security (DHS), and\nthe\nSt. Mary’s County Sheriff’s Office\n- Maryland\n, "
@@ -366,7 +369,5 @@ def test_a_court_the_clauses_cite_is_never_the_party():
                "functions.\n")
     rights = ("I. CIVIL RIGHTS STANDARDS\nThe LEA will comply with the Supreme Court’s holding on the use of "
               "force and with Title VI of the Civil Rights Act of 1964.\n")
-    doc = Document(id="x", path="x.pdf", file_name="x.pdf", media_type="application/pdf",
-                   pages=[Page(1, opening), Page(5, rights)])
-    agency = annotate(doc, load_pipeline()).agreement["agency"]
+    agency = _party(opening, rights)
     assert agency and "Court" not in agency and "Mary" in agency
