@@ -18,8 +18,12 @@ FEDERAL = re.compile(r"^(?:U\.S\.|United States|ICE|DHS|Department of Homeland|E
 FRAGMENT = re.compile(r"^(?:County|Sheriff|Police|Office|Department|Dept|City|State|Jail|Detention|Corrections|"
                       r"Law\s+Enforcement|Agency|Services)\b", re.I)
 # a unit inside the party, never the party itself: "the LEA's Internal Affairs Division"; nor is a court, which
-# the civil-rights clauses cite ("the Supreme Court's" holding)
-SUBUNIT = re.compile(r"^LEA\b|\bInternal\s+Affairs\b|\b(?:Division|Unit|Section)$|\bCourts?\b", re.I)
+# the civil-rights clauses cite ("the Supreme Court's" holding); nor ICE's field office or legal office ("Miami
+# Field Office", "Orlando Office of Chief Counsel") or a role the agreement asks the party to name ("Designated
+# Accreditation Authority")
+SUBUNIT = re.compile(r"^LEA\b|\bInternal\s+Affairs\b|\b(?:Division|Unit|Section)$|\bCourts?\b|\bField\s+Office\b|"
+                     r"\bOffice\s+of\s+(?:the\s+)?(?:Principal\s+Legal\s+Advisor|Chief\s+Counsel)\b|^Designated\b", re.I)
+QUOTES = "“”\"'‘’ "
 # the opening sentence names the party: "... an agreement between U.S. Immigration and Customs
 # Enforcement (ICE), a component of the Department of Homeland Security (DHS), and the X, hereinafter ..."
 OPENING = re.compile(r"agreement\s+between\s+(?:U\.\s?S\.|United\s+States)\s+Immigration\s+(?:and|&)\s+Customs\s+"
@@ -34,8 +38,9 @@ def extract_agreement(doc: Document) -> None:
     models = Counter(m.canonical for m in mentions if m.type == "PROGRAM_MODEL" and m.page <= 2) \
         or _model_from_wording(doc.text)
     def party(m) -> bool:
-        return (m.type == "AGENCY" and not FEDERAL.match(m.canonical) and not FRAGMENT.match(m.canonical)
-                and not SUBUNIT.search(m.canonical))
+        name = m.canonical.strip(QUOTES)          # "“Law Enforcement Agency" is the form's wording, not a name
+        return (m.type == "AGENCY" and not FEDERAL.match(name) and not FRAGMENT.match(name)
+                and not SUBUNIT.search(name))
     parties = [m.canonical for m in mentions if party(m)]
     first_page = [m.canonical for m in mentions if party(m) and m.page == 1]
     agency = (first_page or parties or [None])[0]
@@ -51,6 +56,9 @@ def extract_agreement(doc: Document) -> None:
         # the way ICE's list writes it: prefer that wording
         first = agency.split()[0]
         agency = next((p for p, _ in Counter(parties).most_common() if p.split()[0] == first and link_agency(p)), agency)
+    opening = _opening_party(doc)
+    if agency and opening and (_joined_name(agency, opening) or _other_body(agency, opening)):
+        agency = opening       # the opening sentence's party, where the NER split it or found some other body
     if agency and (m := re.search(r"\b([A-Z][a-z]+)-\s*" + re.escape(agency.split()[0]) + r"\b", doc.text)):
         agency = f"{m.group(1)}-{agency}"    # the NER's `Dade Sheriff's Office` is `Miami-Dade ...`
     state = _state(doc, agency)
@@ -109,6 +117,27 @@ def plausible_signing(day: str, revision: str | None, ice_dates: list[str], toda
 FILLED_IN = re.compile(r"^\s*(?:the\s+)?(?P<name>(?-i:[A-Z])[\w.'’&\- ]{3,80}?\b(?:Department|Dept\.?|Office|Division|"
                        r"Guard|Police|Public\s+Safety|Bureau|Patrol|Corrections|Agency|Marshal'?s?\s+Office)"
                        r"(?:\s+of\s+[\w.'’ ]{3,40}?)?)\s*(?:\([A-Z]{2,8}\))?\s*$", re.I | re.M)
+
+
+def _joined_name(agency: str, opening: str) -> bool:
+    """The opening sentence names the party in full where the NER split it at an "and": "Oklahoma Bureau of
+    Narcotics" is "Oklahoma Bureau of Narcotics and Dangerous Drugs Control" (clean text only, no OCR specks)."""
+    return (agency != opening and agency in opening and re.search(r"\s(?:and|&)\s", opening.replace(agency, " ")) is not None
+            and re.fullmatch(r"[A-Za-z][\w .,'’&-]*[\w.]", opening) is not None)
+
+
+GENERIC_WORDS = {"county", "sheriff", "sheriff's", "sheriffs", "office", "department", "police", "city", "town", "of",
+                 "the", "and", "state", "services", "public", "safety", "corrections", "jail", "detention", "center"}
+
+
+def _other_body(agency: str, opening: str) -> bool:
+    """The party read from the mentions ("Steering Committee") shares no word of its own with the clean party
+    the opening sentence names ("DeSoto County Sheriff's Office"), and ICE's list does not know it."""
+    def own(name: str) -> set[str]:
+        return {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z’']*", name)} - GENERIC_WORDS
+    return (re.fullmatch(r"[A-Z][\w .,'’&-]*[\w.]", opening) is not None and not FEDERAL.match(opening)
+            and not FRAGMENT.match(opening) and not SUBUNIT.search(opening) and not (own(agency) & own(opening))
+            and not link_agency(agency))
 
 
 def _filled_in_party(doc: Document) -> str | None:

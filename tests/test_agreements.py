@@ -371,3 +371,21 @@ def test_a_court_the_clauses_cite_is_never_the_party():
               "force and with Title VI of the Civil Rights Act of 1964.\n")
     agency = _party(opening, rights)
     assert agency and "Court" not in agency and "Mary" in agency
+
+
+def test_the_opening_sentence_names_the_party_where_the_mentions_do_not():
+    """Miami-Dade's WSO agreement: the NER splits its party at the "and"; the opening sentence names it whole.
+    Bay County's 2019 agreement (OCR: "B ay County Sheriffs Office"): ICE's "Miami Field Office" is never the party."""
+    opening = ("MEMORANDUM OF AGREEMENT\nWarrant Service Officer Program\n\nI. PARTIES\n\nThis Memorandum of Agreement "
+               "(MOA) constitutes an agreement between U.S. Immigration and\nCustoms Enforcement (ICE), a component of "
+               "the Department of Homeland Security (DHS), and\nthe Miami-Dade County Corrections and Rehabilitation "
+               "Department , hereinafter the law\nenforcement agency (LEA) , pursuant to which ICE delegates to "
+               "nominated, trained, certified, and\nauthorized LEA personnel the authority to perform certain "
+               "immigration enforcement functions.\n")
+    assert _party(opening) == "Miami-Dade County Corrections and Rehabilitation Department"
+    bay = ("MEMORANDUM OF AGREEMENT \nI. PARTIES \nThis Memorandum of Agreement (MOA) constitutes an agreement between "
+           "U.S. Immigration and \nCustoms Enforcement QCE), a component of the Department of Homeland Security (DHS), "
+           "and \nthe B ay County Sheriffs Office (BCSO) pursuant to which ICE delegates to nominated, trained, \n"
+           "certified, and authorized personnel the authority to perfonn certain immigration enforcement \nfunctions.\n")
+    contacts = "VII. POINTS OF CONTACT\nThe Miami Field Office will designate a point of contact for the BCSO.\n"
+    assert "Field Office" not in (_party(bay, contacts) or "")
