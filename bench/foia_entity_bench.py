@@ -83,7 +83,7 @@ class DocScore:
     def __init__(self):
         self.counts = defaultdict(lambda: [0, 0, 0, 0])      # (type, kind) -> [right, ours, gold found, gold]
         self.errors = defaultdict(list)
-        self.per_doc = defaultdict(list)                      # type -> [(right, ours, gold found, gold)] per document
+        self.per_doc = defaultdict(list)                      # type -> [(right, ours, gold)] per document
 
     def add(self, doc: dict, ours: dict[str, list[dict]]):
         for type_ in TYPES:
@@ -104,7 +104,7 @@ class DocScore:
                     self.errors[type_].append((doc["source"], "wrong", p["name"], p["texts"][:3], why))
             c[2] += len(seen)
             c[3] += len(golds)
-            self.per_doc[type_].append((len(seen), len(ours[type_]), len(seen), len(golds)))
+            self.per_doc[type_].append((len(seen), len(ours[type_]), len(golds)))
             for i, (g, _) in enumerate(golds):
                 if i not in seen:
                     self.errors[type_].append((doc["source"], "missed", g["name"], g.get("aliases", [])[:3], ""))
@@ -124,8 +124,8 @@ class DocScore:
                 f = 2 * p * r / (p + r) if p + r else 0.0
                 print(f"  {type_:<8}{kind:<14}{p:7.3f}{r:7.3f}{f:7.3f}   {c[0]:>5}/{c[1]:<5} {c[2]:>5}/{c[3]:<5}")
             docs = self.per_doc[type_]      # each document weighs the same: one long recipient list does not dominate
-            ps = [a / b for a, b, _, _ in docs if b]
-            rs = [a / b for _, _, a, b in docs if b]
+            ps = [right / ours for right, ours, _ in docs if ours]
+            rs = [right / gold for right, _, gold in docs if gold]
             if ps and rs:
                 p, r = sum(ps) / len(ps), sum(rs) / len(rs)
                 print(f"  {type_:<8}{'all, by doc':<14}{p:7.3f}{r:7.3f}{2 * p * r / (p + r) if p + r else 0.0:7.3f}"

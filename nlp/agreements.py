@@ -119,11 +119,15 @@ FILLED_IN = re.compile(r"^\s*(?:the\s+)?(?P<name>(?-i:[A-Z])[\w.'’&\- ]{3,80}?
                        r"(?:\s+of\s+[\w.'’ ]{3,40}?)?)\s*(?:\([A-Z]{2,8}\))?\s*$", re.I | re.M)
 
 
+# a name printed cleanly (no OCR specks, pipes or control characters): the opening sentence's party can be trusted
+CLEAN_NAME = re.compile(r"[A-Z][\w .,'’&-]*[\w.]")
+
+
 def _joined_name(agency: str, opening: str) -> bool:
     """The opening sentence names the party in full where the NER split it at an "and": "Oklahoma Bureau of
     Narcotics" is "Oklahoma Bureau of Narcotics and Dangerous Drugs Control" (clean text only, no OCR specks)."""
     return (agency != opening and agency in opening and re.search(r"\s(?:and|&)\s", opening.replace(agency, " ")) is not None
-            and re.fullmatch(r"[A-Za-z][\w .,'’&-]*[\w.]", opening) is not None)
+            and CLEAN_NAME.fullmatch(opening) is not None)
 
 
 GENERIC_WORDS = {"county", "sheriff", "sheriff's", "sheriffs", "office", "department", "police", "city", "town", "of",
@@ -135,7 +139,7 @@ def _other_body(agency: str, opening: str) -> bool:
     the opening sentence names ("DeSoto County Sheriff's Office"), and ICE's list does not know it."""
     def own(name: str) -> set[str]:
         return {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z’']*", name)} - GENERIC_WORDS
-    return (re.fullmatch(r"[A-Z][\w .,'’&-]*[\w.]", opening) is not None and not FEDERAL.match(opening)
+    return (CLEAN_NAME.fullmatch(opening) is not None and not FEDERAL.match(opening)
             and not FRAGMENT.match(opening) and not SUBUNIT.search(opening) and not (own(agency) & own(opening))
             and not link_agency(agency))
 

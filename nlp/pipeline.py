@@ -57,6 +57,15 @@ FIRST_LAST = re.compile(r"[A-Z][A-Za-z'’-]+(?: [A-Z]\.)?(?: [A-Z][A-Za-z'’-]
 ONE_NAME = re.compile(r"[A-Z][a-z]{0,14}")
 
 
+def _set_ents(doc: Doc, spans: list[Span]) -> Doc:
+    """The new spans as the doc's entities, with every entity none of them overlaps (the longest of
+    overlapping spans wins, as spaCy's `filter_spans` decides)."""
+    if spans:
+        doc.ents = filter_spans(spans + [e for e in doc.ents if not any(e.start < s.end and s.start < e.end
+                                                                         for s in spans)])
+    return doc
+
+
 def _mailbox(word: str) -> bool:
     """A one-word recipient that is an office's mailbox ("Judiciary (Council)"), not a person: a body's word or
     an everyday word that is no given name."""
@@ -108,10 +117,7 @@ def header_people(doc: Doc) -> Doc:
             span = doc.char_span(begin, begin + len(name), label="PERSON", span_id=full)
             if span is not None:
                 spans.append(span)
-    if spans:
-        doc.ents = filter_spans(spans + [e for e in doc.ents
-                                         if not any(e.start < s.end and s.start < e.end for s in spans)])
-    return doc
+    return _set_ents(doc, spans)
 
 
 BODY_HEAD = (r"(?:Department|Dept\.|Office|Bureau|Board|Commission|Committee|Council|Ministry|Division|Agency|"
@@ -158,10 +164,7 @@ def body_names(doc: Doc) -> Doc:
         if span is not None and not any(e.start < span.end and span.start < e.end and e.label_ not in REPLACEABLE
                                         for e in ents) and not any(x.start < span.end and span.start < x.end for x in spans):
             spans.append(span)
-    if spans:
-        doc.ents = filter_spans(spans + [e for e in ents if not any(e.start < s.end and s.start < e.end
-                                                                     for s in spans)])
-    return doc
+    return _set_ents(doc, spans)
 
 
 # a line that is nothing but an association's name: "The Invisible Institute" under a requester's name
@@ -216,10 +219,7 @@ def titled_people(doc: Doc) -> Doc:
                or (e.start < span.start and e.end != span.end) for e in overlap):
             continue
         spans.append(span)
-    if spans:
-        doc.ents = filter_spans(spans + [e for e in ents if not any(e.start < s.end and s.start < e.end
-                                                                     for s in spans)])
-    return doc
+    return _set_ents(doc, spans)
 
 
 VALEDICTION = re.compile(r"(?:^[ \t]*|(?<=[.!?] ))(?:Sincerely(?: yours)?|Respectfully(?: submitted| yours)?|Very truly yours|"
@@ -239,10 +239,7 @@ def signed_people(doc: Doc) -> Doc:
         if span is not None and not any(e.label_ == "PERSON" and e.start <= span.start and span.end <= e.end
                                         and "\n" not in e.text for e in doc.ents):
             spans.append(span)
-    if spans:
-        doc.ents = filter_spans(spans + [e for e in doc.ents if not any(e.start < s.end and s.start < e.end
-                                                                         for s in spans)])
-    return doc
+    return _set_ents(doc, spans)
 
 
 # a police or sheriff's unit named head last: "Special Operations Unit", "Southwest Major Case Unit", "Gun Team";
@@ -302,11 +299,7 @@ def office_names(doc: Doc) -> Doc:
         if e.label_ in ("ORG", "AGENCY") and len(e) > 2 and e[-1].text in ("Unit", "Suite", "Room") \
                 and e.end < len(doc) and doc[e.end].like_num and not e.ent_id_:
             spans.append(Span(doc, e.start, e.end - 1, label=e.label_))
-    if spans:
-        spans = filter_spans(spans)
-        doc.ents = filter_spans(spans + [e for e in ents if not any(e.start < s.end and s.start < e.end
-                                                                     for s in spans)])
-    return doc
+    return _set_ents(doc, filter_spans(spans))
 
 
 # a name with its own address after it ("City Administrator:\nRashad Young <mailto:rashad.young@dc.gov>")
@@ -326,10 +319,7 @@ def addressed_people(doc: Doc) -> Doc:
         span = doc.char_span(m.start("name"), m.end("name"), label="PERSON")
         if span is not None and not any(e.ent_id_ and e.start < span.end and span.start < e.end for e in doc.ents):
             spans.append(span)
-    if spans:
-        doc.ents = filter_spans(spans + [e for e in doc.ents if not any(e.start < s.end and s.start < e.end
-                                                                         for s in spans)])
-    return doc
+    return _set_ents(doc, spans)
 
 
 @lru_cache(maxsize=1)

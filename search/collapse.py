@@ -103,16 +103,7 @@ def passages(corpus: Corpus, ranked: list, limit: int, filters: Filters | None =
     documents.update(chunk_documents(corpus, [c for c in everyone if c not in documents]))
     cluster_of.update({c: cl for cl, ids in members.items() for c in ids})
     agreement.update(store.agreement_keys(corpus, sorted(set(documents[c] for c in everyone) - set(agreement))))
-    passing = _passing(corpus, everyone, filters)
-    hits = {e[0] for e, _ in kept}
-    for entry, folded in kept:
-        k = key(entry[0])
-        if k is None:
-            continue
-        for cid in members.get(k[0], []):
-            if cid not in hits and cid not in folded and cid in passing and key(cid) == k:
-                folded.append(cid)
-    return kept
+    return _fold_members(kept, members, lambda entry: entry[0], key, _passing(corpus, everyone, filters))
 
 
 def _same_snippet(shingle_set: set, agreement_key, shown: dict, shown_sets: list) -> int | None:
@@ -166,12 +157,18 @@ def documents(corpus: Corpus, best: list[tuple], limit: int, doc_of: dict[int, s
         passing = {r[0] for r in corpus.conn.execute(
             f"SELECT DISTINCT chunks.document_id FROM chunks WHERE chunks.document_id IN ({marks}) AND {sql}",
             everyone + params)}
-    shown = {doc_of[e[0]] for e, _ in kept}
+    return _fold_members(kept, members, lambda entry: doc_of[entry[0]], key, passing)
+
+
+def _fold_members(kept: list[tuple], members: dict, ident, key, passing: set) -> list[tuple]:
+    """Fold into each kept hit the other members of its stored cluster (same fold key) that the
+    ranking left out but the filters pass, so a collapsed hit names every near-identical copy."""
+    shown = {ident(entry) for entry, _ in kept}
     for entry, folded in kept:
-        k = key(doc_of[entry[0]])
+        k = key(ident(entry))
         if k is None:
             continue
-        for doc_id in members.get(k[0], []):
-            if doc_id not in shown and doc_id not in folded and doc_id in passing and key(doc_id) == k:
-                folded.append(doc_id)
+        for member in members.get(k[0], []):
+            if member not in shown and member not in folded and member in passing and key(member) == k:
+                folded.append(member)
     return kept
