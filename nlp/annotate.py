@@ -11,7 +11,7 @@ from nlp.chunking import chunk_pages
 from nlp.clauses import split_clauses
 from nlp.doctype import classify, title
 from nlp.linking import (attach_nicknames, government_acronyms, is_noise, link_entities, propagate_names,
-                          resolve_acronyms)
+                          listed_acronyms, local_government, resolve_acronyms)
 from nlp.entity_context import person_context
 from nlp.entity_types import fix_types, split_bodies
 from nlp.normalize import COURTESY, HONORIFICS, TITLE_BEFORE, canonical, clean
@@ -174,6 +174,8 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
         doc.clauses = split_clauses(doc.pages)
     resolve_acronyms(doc, (doc.agreement or {}).get("agency"))
     government_acronyms(doc)
+    local_government(doc)
+    listed_acronyms(doc)
     fix_types(doc)         # an acronym's full name decides its type too ("Freedom and Justice Party (FJP)")
     propagate_names(doc)
     attach_nicknames(doc)

@@ -167,6 +167,78 @@ def government_acronyms(doc: Document) -> None:
             m.attributes["acronym"] = m.text.strip()
 
 
+CITY = re.compile(r"City of [A-Z][a-z]+(?: (?!Department|Office|Police|Board)[A-Z][a-z]+)?")
+STATE_ATTORNEY_GENERAL = re.compile(r"(?:Office of the )?(?P<state>[A-Z][a-z]+(?: [A-Z][a-z]+)?) Attorney General(?:['’]s Office)?")
+ATTORNEY_GENERAL = re.compile(r"(?:the )?(?:Office of the Attorney General|Attorney General['’]s Office)")
+PLACE_PREFIX = re.compile(r"(?:City|County|State|Village|Town) of [A-Z][a-z]+(?: [A-Z][a-z]+)?|[A-Z][a-z]+ County|"
+                          r"D\.?C\.?|District of Columbia|U\.?S\.?|United States")
+
+
+def _placed_names(names: set[str]) -> dict[str, str]:
+    """{"Department of Human Resources": "City of Chicago Department of Human Resources"}: a body's name
+    of three words or more that the document also gives with its one place before it."""
+    placed: dict[str, set[str]] = {}
+    for full in names:
+        for short in names:
+            if len(short.split()) >= 3 and full.endswith(" " + short) \
+                    and PLACE_PREFIX.fullmatch(full[:-len(short)].strip()):
+                placed.setdefault(short, set()).add(full)
+    return {short: fulls.pop() for short, fulls in placed.items() if len(fulls) == 1}
+
+
+def local_government(doc: Document) -> None:
+    """A letter's short names for the places it names, read as investigators read them (not in
+    agreements, whose "the City" may be the other party's):
+    - a body it also names with its place is that place's: "the Department of Human Resources" after
+      "City of Chicago Department of Human Resources";
+    - "the City" is the one city government it names ("City of Chicago", also inside a department's name),
+      as letters define it: "The City switched to a new system";
+    - "Office of the Attorney General" is the one state's it names: Illinois's, beside "the Illinois
+      Attorney General's Public Access Counselor"."""
+    if doc.doc_type == "moa":
+        return
+    agencies = [m for m in doc.mentions if m.type == "AGENCY"]
+    for short, full in _placed_names({m.canonical for m in agencies}).items():
+        for m in agencies:
+            if m.canonical == short:
+                m.canonical = full
+    cities = {c.group() for m in agencies if (c := CITY.match(m.canonical))}
+    if len(cities) == 1:
+        _label_occurrences(doc, {r"(?<=\b[Tt]he )City(?! of\b)": ("AGENCY", cities.pop())}, RETYPABLE)
+        for m in doc.mentions:
+            if m.attributes.get("acronym") == "City":      # a defined term, not an acronym
+                del m.attributes["acronym"]
+    states = {f"Office of the {a.group('state')} Attorney General" for m in agencies
+              if (a := STATE_ATTORNEY_GENERAL.fullmatch(m.canonical))}
+    if len(states) == 1:
+        state = states.pop()
+        for m in agencies:
+            if ATTORNEY_GENERAL.fullmatch(m.canonical) or STATE_ATTORNEY_GENERAL.fullmatch(m.canonical):
+                m.canonical = state
+
+
+ACRONYM_LIST = re.compile(r"\b[A-Z]{2,6}(?:,[ ]?[A-Z]{2,6})*,?[ ](?:or|and)[ ][A-Z]{2,6}\b")
+
+
+def listed_acronyms(doc: Document) -> None:
+    """"Agency of investigator (IAD, BIA, OPS, or IPRA, etc)": acronyms listed with an agency the document
+    names are agencies too, unless one is an organisation's, by the word lists or as the document defines it
+    ("FBI, CIA and NATO"; "SCAF and MB" after "Muslim Brotherhood (MB)")."""
+    agencies = {m.text.strip() for m in doc.mentions if m.type == "AGENCY"}
+    orgs = pattern_sets("entity_types.json")["ORG"] | {m.text.strip() for m in doc.mentions
+                                                       if m.type == "ORG" and m.attributes.get("acronym")}
+    names = {}
+    for page in doc.pages:
+        for found in ACRONYM_LIST.finditer(page.text):
+            items = re.findall(r"[A-Z]{2,6}", found.group())
+            if agencies & set(items) and not orgs & set(items):
+                names.update({item: ("AGENCY", item) for item in items if item not in agencies})
+    for m in doc.mentions:
+        if m.text.strip() in names and m.type in RETYPABLE:
+            m.type, m.canonical = "AGENCY", m.text.strip()
+    _label_occurrences(doc, names, RETYPABLE)
+
+
 NAME_PART = re.compile(r"[A-Z][a-z][A-Za-z'’-]+")
 
 

@@ -17,6 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+from nlp.normalize import STATES
 
 PATTERNS = resources.files("nlp") / "patterns"
 UNUSED = ["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"]
@@ -48,11 +49,15 @@ class RegexEntities:
 WROTE_LINE = re.compile(r"^[ \t>]*On\b[^\n]{4,60}(?:[AP]M|\d{4}),[ \t]+(?P<value>[^\n<]*?)[ \t]*"
                         r"(?P<next><|wrote:|\n[ \t]*<)", re.M)
 HEADER_LINE = re.compile(r"^[ \t]*(?:From|To|Cc|CC|Bcc|BCC|FROM|TO)[ \t]*:[ \t]*(?P<value>[^\n]*)", re.M)
-NEXT_FIELD = re.compile(r"\s(?:From|To|Cc|CC|Bcc|Date|Sent|Subject|Importance|Attachments?)\s*:")
+# the next field on the same line, its colon sometimes lost to OCR before the column gap ("Abedin, Huma Subject\tRE:")
+NEXT_FIELD = re.compile(r"\s(?:From|To|Cc|CC|Bcc|Date|Sent|Subject|Importance|Attachments?)(?:\s*:|\t|$)")
 RECIPIENT = re.compile(r";|>\s*,|\t")           # between the people of one header line
+LISTED_ADDRESS = re.compile(r"@[^<>\s]+>\s*,")       # an addressed recipient ending in a list: `... <a@b.gov>,`
 # what follows a name: an address, also one quoting itself as a link ("<kmitchell@DCCOUNCIL.US<mailto:kmitchell@...>>")
 NAME_TAIL = re.compile(r"\s*(?:<[^<>]*(?:<[^<>]*>?)?[^<>]*>?|\[mailto[^\]]*\]?|\((?:[^)]*)\)?|[\"'])\s*$")
-LAST_FIRST = re.compile(r"(?P<last>[A-Z][A-Za-z'’-]+(?: [A-Z][A-Za-z'’-]+)?), (?P<first>[A-Z][A-Za-z'’-]+(?: [A-Z]\.?)?)")
+LAST_FIRST = re.compile(r"(?P<last>[A-Z][A-Za-z'’-]+(?: [A-Z][A-Za-z'’-]+| - [A-Z][A-Za-z'’-]+)?), "
+                        r"(?P<first>[A-Z][A-Za-z'’-]+(?: [A-Z]\.?| [A-Z][a-z]+)?)")
+LAST_INITIAL = re.compile(r"(?P<last>[A-Z][A-Za-z'’-]+), (?P<first>[A-Z])\.?")   # "Hunt, K" <khunt@...>
 FIRST_LAST = re.compile(r"[A-Z][A-Za-z'’-]+(?: [A-Z]\.)?(?: [A-Z][A-Za-z'’-]+){1,2}")
 ONE_NAME = re.compile(r"[A-Z][a-z]{0,14}")
 
@@ -75,6 +80,18 @@ def _mailbox(word: str) -> bool:
                                                and zipf_frequency(word.lower(), "en") >= 3.8)
 
 
+def _continued_lists(text: str) -> list[tuple[str, int, bool]]:
+    """Lines that go on listing addressed recipients without their field's name: a long To: line that
+    a page break cut (`gov>, "Levy, Michael (EOM)" <michael.levy@dc.gov>, ...`). Two addresses each
+    followed by a comma make a line a list."""
+    found, pos = [], 0
+    for line in text.split("\n"):
+        if not HEADER_LINE.match(line) and len(LISTED_ADDRESS.findall(line)) >= 2:
+            found.append((line, pos, True))
+        pos += len(line) + 1
+    return found
+
+
 @Language.component("header_people")
 def header_people(doc: Doc) -> Doc:
     """People named in email header lines: `From: "Neal, Louis (OAH)" <louis.neal@dc.gov>`,
@@ -84,6 +101,7 @@ def header_people(doc: Doc) -> Doc:
     `annotate.squeeze`) ends a name, as `;` does."""
     spans = []
     lines = [(m.group("value"), m.start("value"), False) for m in HEADER_LINE.finditer(doc.text)]
+    lines += _continued_lists(doc.text)
     lines += [(m.group("value"), m.start("value"), m.group("next").startswith("<"))
               for m in WROTE_LINE.finditer(doc.text)]
     for value, offset, addressed in lines:
@@ -106,7 +124,7 @@ def header_people(doc: Doc) -> Doc:
             name = re.sub(r"[ ][a-z~=_]{1,2}$", "", name)          # a scan's speck: "TO: Anthony J. Riccio z"
             if not name or "@" in name:
                 continue
-            if (m := LAST_FIRST.fullmatch(name)):
+            if (m := LAST_FIRST.fullmatch(name)) or ("@" in item and (m := LAST_INITIAL.fullmatch(name))):
                 full = f"{m.group('first')} {m.group('last')}"
             elif FIRST_LAST.fullmatch(name) or (listed and not after_gap and ONE_NAME.fullmatch(name)
                                                 and not _mailbox(name)):
@@ -260,12 +278,13 @@ OFFICE = re.compile(r"(?<![\w.])(?P<name>(?:(?:[A-Z][a-z]+[ ]){1,3}State['’]s[
                     r"(?:U\.S\.|United[ ]States)[ ]Attorney(?:['’]s[ ]Office)?[ ]for[ ]the[ ](?:[A-Z][a-z]+[ ]){0,2}"
                     r"District[ ]of[ ][A-Z][a-z]+(?:[ ](?:York|Jersey|Carolina|Dakota|Mexico|Hampshire|Island|Virginia|Columbia|Rico))?|"
                     r"Public[ ]Access[ ]Counselor|"
+                    rf"(?:Office[ ]of[ ]the[ ])?(?:{'|'.join(sorted(STATES.values()))})[ ]Attorney[ ]General(?:['’]s[ ]Office)?|"
                     r"(?:Circuit|District|Superior|Supreme|Appellate|Municipal|Probate|Juvenile|Family)[ ]Court[ ]"
                     r"(?:of|for)[ ](?:the[ ])?[A-Z][a-z]+(?:[ ](?:of[ ])?[A-Z][a-z]+){0,3}))"
                     r"(?![ ]+[A-Z][a-z]+[ ][A-Z])")
-# a letterhead's government after its department and a bullet: "Department of Police · City of Chicago"
+# a letterhead's government after its department and a bullet (OCR: a dash): "Department of Police · City of Chicago"
 LETTERHEAD_CITY = re.compile(r"\b(?:Department|Office|Bureau|Board|Commission)[ ](?:of|for)[ ][A-Z][A-Za-z ]{2,40}?"
-                             r"[ ][·•+|][ ](?P<name>(?:City|County|State|Village|Town)[ ]of[ ][A-Z][a-z]+"
+                             r"[ ][·•+|-][ ](?P<name>(?:City|County|State|Village|Town)[ ]of[ ][A-Z][a-z]+"
                              r"(?:[ ](?:Heights|Park|City|Beach|Springs|Falls|Lake|Hills|Rapids|Rock|York|Orleans))?)")
 
 

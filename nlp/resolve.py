@@ -182,15 +182,33 @@ def _shared_evidence(a: dict, b: dict) -> str | None:
     return None
 
 
+def _place(name: str) -> str | None:
+    """The place a name starts with, if any: "dc" for "D.C. Commission on ...", "chicago", "us"."""
+    if not (m := PLACE.match(name.strip())):
+        return None
+    place = re.sub(r"^the\s+|[^a-z ]", "", m.group().lower()).strip()
+    return {"district of columbia": "dc", "districts": "dc", "united states": "us"}.get(place, place.replace(" ", ""))
+
+
 def plan_agency_merges(rows: list[dict], merges: Merges) -> None:
     by_key: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         if len(_key(r["name"]).split()) >= 2 or r["name"].isupper():
             by_key[(r["type"], _key(r["name"]))].append(r)
     for group in by_key.values():
-        if len(group) > 1:
-            keep = max(group, key=lambda r: r["mentions"])
-            for r in group:
+        places = {_place(r["name"]) for r in group} - {None}
+        if len(places) > 1:      # "DC Department of Human Resources", "City of Chicago Department of ...": two bodies;
+            subgroups = [[r for r in group if _place(r["name"]) == place] for place in places]
+            for r in group:      # the name without a place is the one whose document it shares, if one is
+                if _place(r["name"]) is None:
+                    sharing = [members for members in subgroups if any(o["docs"] & r["docs"] for o in members)]
+                    if len(sharing) == 1:
+                        sharing[0].append(r)
+        else:
+            subgroups = [group]
+        for members in subgroups:
+            keep = max(members, key=lambda r: r["mentions"])
+            for r in members:
                 if r is not keep:
                     merges.merge(keep["id"], r["id"], f"the same name as {keep['name']!r} but for case, "
                                  "punctuation, a plural or the place before it")
@@ -225,6 +243,9 @@ def plan_agency_merges(rows: list[dict], merges: Merges) -> None:
 
 CORE_BODY = re.compile(r"\b(?:Department|Office|Bureau|Agency|Commission|Board|Council|Committee|Court|Ministry|"
                        r"Police|Sheriff|Division|Unit|Branch|Service|Administration|Authority)\b")
+# a place's government, whose name before a body's is that body's full name ("City of Chicago Department of ...")
+GOVERNMENT = re.compile(r"(?:(?:the\s+)?(?:City|County|State|Village|Town|Commonwealth|Government|District)\s+of\s+.+|"
+                        r".+\s+(?:Government|County))")
 RUN_ON_OK = re.compile(r"^(?:and|of|for|&|on|in|at|to|the)\b", re.I)
 
 
@@ -243,7 +264,7 @@ def plan_run_ons(rows: list[dict], merges: Merges) -> None:
             if found is None and rest in names and len(rest.split()) >= 3:     # two agencies run together
                 found = names[rest]
             if found and found is not r and found["mentions"] > r["mentions"] and not RUN_ON_OK.match(rest) \
-                    and (not CORE_BODY.search(rest) or rest in names):
+                    and (not CORE_BODY.search(rest) or rest in names) and not GOVERNMENT.fullmatch(head):
                 merges.merge(found["id"], r["id"], f"{found['name']!r} run on into the text after it")
                 break
 
@@ -262,8 +283,8 @@ def plan_short_forms(rows: list[dict], merges: Merges) -> None:
     agencies = [r for r in rows if r["type"] == "AGENCY" and len(_words(r["name"])) >= 2]
     for r in agencies:
         mine = _words(r["name"])
-        if r["name"].isupper():
-            continue
+        if r["name"].isupper() or GOVERNMENT.fullmatch(r["name"]):     # "City of Chicago" is no short form of its
+            continue                                                     # "City of Chicago Department of ..."
         holders: dict[int, list[dict]] = defaultdict(list)
         for o in agencies:
             if o is not r and mine <= _words(o["name"]) and merges.root(o["id"]) != merges.root(r["id"]) \

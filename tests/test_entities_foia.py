@@ -2,6 +2,8 @@
 real document of the shared corpus (quoted here, not read from disk)."""
 from __future__ import annotations
 
+from corpus.records import Document, Mention, Page
+from nlp.linking import listed_acronyms
 from nlp.resolve import plan_merges
 from tests.test_entity_types import by_type, mentions
 
@@ -183,6 +185,9 @@ def test_a_name_over_a_title_in_a_letterhead_column_is_a_person():
     assert "Rahm Emanuel" not in by_type(found, "ORG")
     assert "City of Chicago" in by_type(found, "AGENCY")          # the government whose department writes
     assert "City of Chicago" not in by_type(mentions("He moved to the City of Chicago in 1990.\n"), "AGENCY")
+    # OCR read the bullet as a dash (15-6588_Kalven_F.pdf)
+    ocr = mentions("Rahm Emanuel Department of Police - City of Chicago John J. Escalante\nMayor 3510 S. Michigan\n")
+    assert "City of Chicago" in by_type(ocr, "AGENCY")
 
 
 # HRCEmail_DecWeb/C05788058.txt
@@ -231,3 +236,94 @@ P0_50685 = (" \nRahm Emanuel \nDepartment of Police · City of Chicago          
 def test_a_letterhead_title_two_lines_down_and_a_signer_with_an_initial():
     people = by_type(mentions(P0_50685), "PERSON")
     assert {"Rahm Emanuel", "Eddie T. Johnson", "L. Webb"} <= people
+
+
+def test_every_recipient_of_a_long_to_line_is_a_person_of_their_agency():
+    """A To: line longer than a page is cut by the page break; the recipients after the cut are read
+    as the ones before it (a generated message, loaded as ingest loads it)."""
+    from email.message import EmailMessage
+    from ingest.loaders.email import EmailLoader
+    from ingest.options import IngestOptions
+    from nlp.annotate import annotate
+
+    first = ["Marceline", "Runako", "Gail", "Stephanie", "Lafayette", "Kimberly", "Elaine", "Lasheka",
+             "Esther", "Amy", "Matthew", "Betsy", "Cory", "Sunu", "John", "Tracey"]
+    last = ["Alexander", "Allsopp", "Avery", "Banks", "Barnes", "Bassett", "Block", "Brown", "Bushman", "Caspari"]
+    agencies = ["FEMS", "DCRA", "DCPL", "DCPS", "EOM", "OAG", "OEA", "DCOZ"]
+    people = [(f, l, agencies[(i + j) % len(agencies)]) for i, f in enumerate(first) for j, l in enumerate(last)]
+    msg = EmailMessage()
+    msg["From"] = '"Flowers, Brian (BEGA)" <brian.flowers@dc.gov>'
+    msg["To"] = ", ".join(f'"{l}, {f} ({a})" <{f}.{l}@dc.gov>' for f, l, a in people)
+    msg["Cc"] = '"Hunt, K" <khunt@dccouncil.us>'
+    msg["Subject"] = "Holiday Meet and Greet"
+    msg.set_content("Please join us on December 21.\n\nBrian K. Flowers\n")
+    doc = EmailLoader(IngestOptions()).load(msg.as_bytes(), Document(id="m", path="m.eml", file_name="m.eml",
+                                                          media_type="message/rfc822"))
+    assert len(doc.pages) > 1 and not doc.pages[1].text.lstrip().startswith(("To:", "Cc:"))   # the line was cut
+    found = annotate(doc).mentions
+    persons = {m.canonical: m for m in found if m.type == "PERSON"}
+    wanted = {f"{f} {l}" for f, l, _ in people}
+    assert wanted <= set(persons), sorted(wanted - set(persons))[:5]
+    assert "K Hunt" in persons
+    assert {a for _, _, a in people} <= by_type(found, "AGENCY")
+
+
+# foia-release-text/Clinton_Email_August_Release/C05766562.txt: "Subject" printed without its colon
+def test_a_field_name_without_its_colon_ends_the_header_name():
+    found = mentions("From:                              Mills, Cheryl D <MillsCD@state.gov>\n"
+                     "Sent:                              Tuesday, December 22, 2009 6:39 PM\n"
+                     "To:                                H; Abedin, Huma\n"
+                     "Subject                            RE: Letter to the President\n")
+    people = by_type(found, "PERSON")
+    assert {"Huma Abedin", "Cheryl D Mills"} <= people
+    assert not [p for p in people if "Subject" in p]
+
+
+# invinst_chicago-police-data/9-27-17_stecklow_response_letter.pdf, then FOIA_response_letter_9-17-15.pdf
+CITY_LETTER = ("This letter is in response to your Freedom of Information Act (“FOIA”) request received by the \n"
+               "Department of Human Resources (“DHR”) on September 13, 2017.  On September 20, 2017 we \n"
+               "In regards to your request for information from January 1, 2000 please note that the City \n"
+               "switched to a new system in 2002 and therefore we do not have the data.\n"
+               "To the extent that you consider this a denial of your FOIA request, you have a right of review by \n"
+               "the Illinois Attorney General’s Public Access Counselor, who can be contacted at 500 S. Second St.\n\n"
+               "Sincerely,  \n \n \nMichelle Levar \nPolicy Analyst \nCity of Chicago Department of Human Resources \n")
+ADDRESS = "You can file a request for review by writing to:\n\nPublic Access Counselor\n\nOffice of the Attorney General\n\n"
+
+
+def test_the_city_of_a_city_letter_and_a_state_attorney_general_are_agencies():
+    found = mentions(CITY_LETTER)
+    city = [m for m in found if m.text == "City"]
+    assert city and all(m.type == "AGENCY" and m.canonical == "City of Chicago" for m in city)
+    assert {"Office of the Illinois Attorney General", "Public Access Counselor"} <= by_type(found, "AGENCY")
+    # the department named without its place is the one the signature names with it
+    assert {m.canonical for m in found if m.text in ("Department of Human Resources", "DHR")} == \
+        {"City of Chicago Department of Human Resources"}
+    # the generic office is the one state's the letter names
+    found = mentions("To the extent that you consider this a denial of your FOIA request, you have a right of review by "
+                     "the Illinois\nAttorney General's Public Access Counselor (PAC). " + ADDRESS)
+    assert by_type(found, "AGENCY") == {"Office of the Illinois Attorney General", "Public Access Counselor"}
+    # with no state named, the generic office stays as printed (DC's, in the BEGA emails)
+    assert "Office of the Attorney General" in by_type(mentions(ADDRESS), "AGENCY")
+    # with a name after it, the office is the person's title
+    assert not by_type(mentions("Illinois Attorney General Lisa Madigan wrote."), "AGENCY")
+
+
+# invinst_chicago-police-data/15-6588_Kalven_F.pdf: acronyms no document spells out, listed with one it does
+def test_acronyms_listed_with_an_agency_are_agencies():
+    found = mentions("Records of the Independent Police Review Authority (IPRA) were searched.\n"
+                     "2. Agency of investigator (IAD, BIA, OPS, or IPRA, etc)\n3. Assigned Team\n"
+                     "As a courtesy, the BIA Analytical Section was able to compile the data.\n")
+    assert {"IAD", "BIA", "OPS"} <= by_type(found, "AGENCY")
+    assert [m.type for m in found if m.text == "BIA"] == ["AGENCY", "AGENCY"]
+    # the word lists' organisations keep the list an organisation's
+    assert "NATO" not in by_type(mentions("The Federal Bureau of Investigation (FBI) briefed them.\n"
+                                          "Officials of the FBI, CIA and NATO attended.\n"), "AGENCY")
+    # HRCEmail_Jan7thWeb/C05791271.txt: an acronym the document defines for a party stays the party's,
+    # listed with an agency (the mentions as the pipeline reads that release)
+    text = "as the MB and SCAF expected, matters would have remained calm."
+    doc = Document(id="x", path="x.txt", file_name="x.txt", media_type="text/plain", pages=[Page(1, text)])
+    doc.mentions = [Mention("ORG", "MB", "Muslim Brotherhood", None, 1, 7, 9, attributes={"acronym": "MB"}),
+                    Mention("AGENCY", "SCAF", "Supreme Council of the Armed Forces", None, 1, 14, 18,
+                            attributes={"acronym": "SCAF"})]
+    listed_acronyms(doc)
+    assert [m.type for m in doc.mentions] == ["ORG", "AGENCY"]

@@ -221,3 +221,23 @@ def test_an_org_of_a_persons_initials_in_her_documents_is_that_person():
     # not when she is named only elsewhere
     pairs, _ = merged([row(1, "Hillary Rodham Clinton", 196, docs=("a",)), row(2, "HRC", 23, type_="ORG", docs=("b",))])
     assert pairs == set()
+
+
+def test_one_body_name_of_two_places_is_two_bodies():
+    """DC's human resources department and Chicago's are two agencies, though both drop their place;
+    and Chicago's is not "City of Chicago" run on (the shared FOIA corpus had merged all three)."""
+    pairs, _ = merged([row(1, "City of Chicago", 22, "AGENCY", docs=("a", "b")),
+                       row(2, "City of Chicago Department of Human Resources", 1, "AGENCY", docs=("a",)),
+                       row(3, "Department of Human Resources", 6, "AGENCY", docs=("a",)),
+                       row(4, "DC Department of Human Resources", 3, "AGENCY", docs=("c",)),
+                       row(5, "D.C. Department of Human Resources", 1, "AGENCY", docs=("d",))])
+    assert ("DC Department of Human Resources", "D.C. Department of Human Resources") in pairs
+    assert not {p for p in pairs if "City of Chicago" in p and "DC Department of Human Resources" in p}
+    assert not [p for p in pairs if p[0] == "City of Chicago"]
+    assert not [p for p in pairs if {"DC Department of Human Resources", "Department of Human Resources"} <= set(p)]
+    # nor is the city a short form of its department, mentioned more
+    more, _ = merged([row(1, "City of Chicago", 3, "AGENCY", docs=("a",)),
+                      row(2, "City of Chicago Department of Human Resources", 10, "AGENCY", docs=("a", "b"))])
+    assert not more
+    # the name without its place is the body of the place named in its document
+    assert ("Department of Human Resources", "City of Chicago Department of Human Resources") in pairs

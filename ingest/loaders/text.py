@@ -27,6 +27,7 @@ def paginate(text: str, page_chars: int = PAGE_CHARS) -> list[Page]:
         while len(part) > page_chars * 1.5:
             cut = part.rfind("\n\n", page_chars // 2, page_chars * 3 // 2)
             cut = cut if cut > 0 else part.rfind("\n", page_chars // 2, page_chars * 3 // 2)
+            cut = cut if cut > 0 else part.rfind(" ", page_chars // 2, page_chars * 3 // 2)   # never inside a word
             cut = cut if cut > 0 else page_chars
             pages.append(part[:cut])
             part = part[cut:].lstrip("\n")
