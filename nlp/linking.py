@@ -217,13 +217,14 @@ def local_government(doc: Document) -> None:
                 m.canonical = state
 
 
-ACRONYM_LIST = re.compile(r"\b[A-Z]{2,6}(?:,[ ]?[A-Z]{2,6})*,?[ ](?:or|and)[ ][A-Z]{2,6}\b")
+ACRONYM = r"[A-Z]{2,6}(?:/[A-Z]{2,6})?"          # "COPA/IPRA": two names of one body
+ACRONYM_LIST = re.compile(rf"\b{ACRONYM}(?:,[ ]?{ACRONYM})*(?:,?[ ](?:or|and)[ ]{ACRONYM}\b|(?:,[ ]?{ACRONYM})+,[ ]etc\b)")
 
 
 def listed_acronyms(doc: Document) -> None:
-    """"Agency of investigator (IAD, BIA, OPS, or IPRA, etc)": acronyms listed with an agency the document
-    names are agencies too, unless one is an organisation's, by the word lists or as the document defines it
-    ("FBI, CIA and NATO"; "SCAF and MB" after "Muslim Brotherhood (MB)")."""
+    """"Agency of investigator (IAD, BIA, OPS, or IPRA, etc)", "(BIA, COPA/IPRA, OIG, FBI, etc.)": acronyms
+    listed with an agency the document names are agencies too, unless one is an organisation's, by the word
+    lists or as the document defines it ("FBI, CIA and NATO"; "SCAF and MB" after "Muslim Brotherhood (MB)")."""
     agencies = {m.text.strip() for m in doc.mentions if m.type == "AGENCY"}
     orgs = pattern_sets("entity_types.json")["ORG"] | {m.text.strip() for m in doc.mentions
                                                        if m.type == "ORG" and m.attributes.get("acronym")}

@@ -275,7 +275,7 @@ UNIT_NOT_LEAD = {"The", "Official", "Advance", "Funds", "For", "To", "From", "Re
 # offices named for their head: "the Cook County State’s Attorney", "U.S. Attorney for the Northern District of
 # Illinois", "the Public Access Counselor", "the Circuit Court of Cook County"; a name after them makes them a title
 OFFICE = re.compile(r"(?<![\w.])(?P<name>(?:(?:[A-Z][a-z]+[ ]){1,3}State['’]s[ ]Attorney(?:['’]s[ ]Office)?|"
-                    r"(?:U\.S\.|United[ ]States)[ ]Attorney(?:['’]s[ ]Office)?[ ]for[ ]the[ ](?:[A-Z][a-z]+[ ]){0,2}"
+                    r"(?:U\.S\.|United[ ]States)\s+Attorney(?:['’]s[ ]Office)?[ ]for[ ]the[ ](?:[A-Z][a-z]+[ ]){0,2}"
                     r"District[ ]of[ ][A-Z][a-z]+(?:[ ](?:York|Jersey|Carolina|Dakota|Mexico|Hampshire|Island|Virginia|Columbia|Rico))?|"
                     r"Public[ ]Access[ ]Counselor|"
                     rf"(?:Office[ ]of[ ]the[ ])?(?:{'|'.join(sorted(STATES.values()))})[ ]Attorney[ ]General(?:['’]s[ ]Office)?|"
@@ -326,15 +326,32 @@ ADDRESSED = re.compile(r"(?<![\w.@])(?P<name>[A-Z][a-z]+(?:[ ][A-Z]\.)?(?:[ ][A-
                        r"[<\[](?:mailto:)?(?P<local>[\w.+-]+)@[\w-]+(?:\.[\w-]+)+[>\]]")
 
 
+# a letter's addressee: "Attn: Jamie Kalven", "Andrew Fan\nEmail: afan42@gmail.com", and "Dear Mr. Fan:"
+LETTER_NAME = r"(?P<name>[A-Z][a-z]+(?:[ ][A-Z]\.)?(?:[ ][A-Z][A-Za-z'’-]+){1,2})"
+ATTENTION = re.compile(rf"^[ \t]*(?:Attn|ATTN|Attention):?[ \t]+{LETTER_NAME}[ \t]*$", re.M)
+NAME_OVER_EMAIL = re.compile(rf"^[ \t]*{LETTER_NAME}[ \t]*\n[ \t]*E-?mail:[ \t]*(?P<local>[\w.+-]+)[ ]?@", re.M | re.I)
+SALUTATION = re.compile(r"^[ \t]*Dear[ ]+(?:Mr|Ms|Mrs|Miss|Dr)\.?[ ]+(?P<name>[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?)[ \t]*[:,]", re.M)
+
+
+def _mailbox_of(name: str, local: str) -> bool:
+    """"Beverly Perry" and beverly.perry@: the mailbox holds the name's given name or surname."""
+    words = [w.lower() for w in name.split() if len(w) > 2]
+    return any(w in local.lower() for w in (words[0], words[-1]))
+
+
 @Language.component("addressed_people")
 def addressed_people(doc: Doc) -> Doc:
     """A name followed by an address in brackets whose mailbox holds its given name or surname ("Beverly Perry\n
-    <mailto:beverly.perry@dc.gov>") is a PERSON, wherever it stands: a staff list, a signature, a forwarded card."""
+    <mailto:beverly.perry@dc.gov>") is a PERSON, wherever it stands: a staff list, a signature, a forwarded card.
+    So is a letter's addressee: the name after "Attn:", the name over an "Email:" line of its mailbox, and the
+    surname after "Dear Mr." (which the document's full name of it then explains)."""
+    from nlp.entity_types import is_first_name
+    found = [m for m in ADDRESSED.finditer(doc.text) if _mailbox_of(m.group("name"), m.group("local"))]
+    found += [m for m in NAME_OVER_EMAIL.finditer(doc.text) if _mailbox_of(m.group("name"), m.group("local"))]
+    found += [m for m in ATTENTION.finditer(doc.text) if is_first_name(m.group("name").split()[0])]   # not "Records Unit"
+    found += list(SALUTATION.finditer(doc.text))
     spans = []
-    for m in ADDRESSED.finditer(doc.text):
-        words = [w.lower() for w in m.group("name").split() if len(w) > 2]
-        if not any(w in m.group("local").lower() for w in (words[0], words[-1])):
-            continue
+    for m in found:
         span = doc.char_span(m.start("name"), m.end("name"), label="PERSON")
         if span is not None and not any(e.ent_id_ and e.start < span.end and span.start < e.end for e in doc.ents):
             spans.append(span)

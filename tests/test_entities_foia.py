@@ -69,7 +69,7 @@ def test_police_units_named_head_last_are_agencies():
 
 
 # invinst_chicago-police-data/follow-up_FOIA.pdf, P054496Responsive.pdf, Kalven_16-1105_Responsive_Letter.pdf
-OFFICES = ("Whether the case was referred to the offices of the Cook County State’s Attorney or U.S. Attorney for "
+OFFICES = ("Whether the case was referred to the offices of the Cook County State’s Attorney or U.S. \nAttorney for "
            "the Northern District of Illinois\n"
            "In the event that responsive infomation has been exempted by CPD, such decisions may be reviewed\n"
            "by the Public Access Counselor (PAC) at the Office of the Illinois Attorney General, 500 S. 2nd Street,\n"
@@ -82,7 +82,7 @@ OFFICES = ("Whether the case was referred to the offices of the Cook County Stat
 def test_offices_named_for_their_head_and_courts_are_agencies():
     found = mentions(OFFICES)
     agencies = by_type(found, "AGENCY")
-    assert {"Cook County State's Attorney", "U.S. Attorney for the Northern District of Illinois",
+    assert {"Cook County State's Attorney", "U.S. Attorney for the Northern District of Illinois",     # over a line break
             "Public Access Counselor", "Circuit Court of Cook County", "Office of Legal Affairs"} <= agencies
     assert "Office of Legal Affairs Unit" not in agencies | by_type(found, "ORG")      # a mail unit's number
     # followed by a name, the office is the person's title
@@ -315,6 +315,10 @@ def test_acronyms_listed_with_an_agency_are_agencies():
                      "As a courtesy, the BIA Analytical Section was able to compile the data.\n")
     assert {"IAD", "BIA", "OPS"} <= by_type(found, "AGENCY")
     assert [m.type for m in found if m.text == "BIA"] == ["AGENCY", "AGENCY"]
+    # follow-up_FOIA.pdf: a list ending in "etc.", one item two names of one body
+    found = mentions("The Federal Bureau of Investigation (FBI) holds some.\n"
+                     "Investigating agency (BIA, COPA/IPRA, OIG, FBI, etc.) \nCurrent status\n")
+    assert {"BIA", "COPA", "IPRA", "OIG"} <= {m.text for m in found if m.type == "AGENCY"}
     # the word lists' organisations keep the list an organisation's
     assert "NATO" not in by_type(mentions("The Federal Bureau of Investigation (FBI) briefed them.\n"
                                           "Officials of the FBI, CIA and NATO attended.\n"), "AGENCY")
@@ -327,3 +331,19 @@ def test_acronyms_listed_with_an_agency_are_agencies():
                             attributes={"acronym": "SCAF"})]
     listed_acronyms(doc)
     assert [m.type for m in doc.mentions] == ["ORG", "AGENCY"]
+
+
+# invinst_chicago-police-data/p0-50685_letter.pdf and FOIA_response_letter_9-17-15.pdf: the addressee
+def test_a_letters_addressee_is_a_person():
+    found = mentions("August 17, 2016 \n \n \nAndrew Fan \nEmail: afan42@gmail.com \n \n \nRE: \nNOTICE OF RESPONSE \n"
+                     "Dear Mr. Fan:         \n \nThe Chicago Police Department has received your request.\n")
+    assert by_type(found, "PERSON") == {"Andrew Fan"}
+    assert [m.canonical for m in found if m.text == "Fan"] == ["Andrew Fan"]       # "Dear Mr. Fan" is he
+    found = mentions("September 17, 2015 Sent Via E-Mail\n\nInvisible Institute\nAttn: Jamie Kalven\n"
+                     "kalven @invisibleinstitute.com\n\nRE: NOTICE OF RESPONSE TO FOIA REQUEST\n\nDear Mr. Kalven:\n\n"
+                     "Pursuant to your request, attached are the records.\n")
+    assert by_type(found, "PERSON") == {"Jamie Kalven"}
+    # an office over an Email: line is no person, nor is a salutation's title
+    found = mentions("Freedom Of Information\nEmail: foia@cityofchicago.org\n\nDear Sir or Madam:\n\nThe request.\n"
+                     "Attention: Records Division\n")
+    assert not by_type(found, "PERSON")
