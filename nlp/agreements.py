@@ -7,7 +7,7 @@ from datetime import date
 
 from corpus.records import Document
 from nlp.linking import link_agency
-from nlp.normalize import canonical_agency, normalize_date, normalize_state
+from nlp.normalize import FIELD_OFFICES, canonical_agency, normalize_date, normalize_state
 from nlp.signature_block import block_agency
 from nlp.signatories import extract_people, signature_dates
 from nlp.structure import find_headings
@@ -223,22 +223,6 @@ def _state(doc: Document, agency: str | None) -> str | None:
     return states.most_common(1)[0][0] if states else None
 
 
-# ICE ERO field offices and the states of their areas of responsibility
-FIELD_OFFICES = {
-    "Atlanta": {"Georgia", "North Carolina", "South Carolina"}, "Baltimore": {"Maryland"},
-    "Boston": {"Massachusetts", "Maine", "New Hampshire", "Vermont", "Rhode Island", "Connecticut"},
-    "Buffalo": {"New York"}, "Chicago": {"Illinois", "Indiana", "Wisconsin", "Missouri", "Kentucky", "Kansas"},
-    "Dallas": {"Texas", "Oklahoma"}, "Denver": {"Colorado", "Wyoming"}, "Detroit": {"Michigan", "Ohio"},
-    "El Paso": {"Texas", "New Mexico"}, "Houston": {"Texas"}, "Los Angeles": {"California"},
-    "Miami": {"Florida"}, "New Orleans": {"Louisiana", "Mississippi", "Alabama", "Arkansas", "Tennessee"},
-    "New York": {"New York"}, "Newark": {"New Jersey"},
-    "Philadelphia": {"Pennsylvania", "Delaware", "West Virginia"}, "Phoenix": {"Arizona"},
-    "Salt Lake City": {"Utah", "Idaho", "Montana", "Nevada"}, "San Antonio": {"Texas"},
-    "San Diego": {"California"}, "San Francisco": {"California", "Hawaii"},
-    "Seattle": {"Washington", "Oregon", "Alaska"}, "St. Paul": {"Minnesota", "Iowa", "Nebraska", "North Dakota",
-                                                                 "South Dakota"},
-    "Washington": {"Virginia"},
-}
 FIELD_OFFICE = re.compile(r"\b(" + "|".join(re.escape(k) for k in FIELD_OFFICES) + r")\s+Field\s+Office\b")
 
 

@@ -10,11 +10,11 @@ from nlp.agreements import extract_agreement
 from nlp.chunking import chunk_pages
 from nlp.clauses import split_clauses
 from nlp.doctype import classify, title
-from nlp.linking import (attach_nicknames, government_acronyms, is_noise, link_entities, propagate_names,
-                          listed_acronyms, local_government, resolve_acronyms)
+from nlp.linking import (attach_nicknames, department_units, government_acronyms, is_noise, link_entities,
+                          listed_acronyms, local_government, propagate_names, resolve_acronyms)
 from nlp.entity_context import person_context
 from nlp.entity_types import fix_types, split_bodies
-from nlp.normalize import COURTESY, HONORIFICS, TITLE_BEFORE, canonical, clean
+from nlp.normalize import COURTESY, HONORIFICS, STATES, TITLE_BEFORE, canonical, clean
 from nlp.pipeline import load_pipeline
 
 KEEP = {"AGENCY", "ORG", "PERSON", "GPE", "LOC", "DATE", "LAW", "PROGRAM_MODEL", "FOIA_EXEMPTION",
@@ -70,7 +70,7 @@ def _plausible(label: str, text: str, normalized: str | None, known: bool = Fals
 
 NAME_SUFFIX = re.compile(r",?[ ](?:Jr|Sr)\.|,?[ ](?:Jr|Sr|II|III|IV)\b")
 POSSESSIVE = re.compile(r"['’]s?$")
-ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
+ACRONYM = re.compile(r"\b[A-Z]{3,}\b(?!-[A-Z][a-z])")     # not a surname in capitals: "BOROR-Urla"
 LIST_MARK = re.compile(r"[\t●•▪]")      # a layout gap or a bullet: never inside a name
 
 
@@ -107,6 +107,14 @@ def person_title(text: str, s: int, name_start: int) -> dict:
 def _not_a_name(text: str) -> bool:
     """"FOIA Request": a capitalised phrase around an acronym, which names are not."""
     return bool(ACRONYM.search(text)) and not text.isupper()
+
+
+TOWN_STATE = re.compile(r",[ ]?(?P<state>[A-Z]{2})\b")
+
+
+def _a_town(text: str, end: int) -> bool:
+    """"Taylor, MI": a name followed by a state's postal code is a town's (not "MD" or "PA", also degrees)."""
+    return bool((m := TOWN_STATE.match(text, end)) and m.group("state") in STATES.keys() - {"MD", "PA"})
 
 
 def _common_words(doc: Document) -> None:
@@ -154,7 +162,7 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
                     about = person_title(text, s0, s)
                     if about.get("title") and " " not in text[s:e].strip():
                         about["surname"] = True       # "President Zuma": a surname, kept alone
-                    if _not_a_name(text[s:e]):
+                    if _not_a_name(text[s:e]) or _a_town(text, e):
                         continue
                 name, normalized = canonical(label, text[s:e], ent.ent_id_)
                 if not _plausible(label, text[s:e], normalized, known=bool(ent.ent_id_)):
@@ -177,6 +185,7 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
     local_government(doc)
     listed_acronyms(doc)
     fix_types(doc)         # an acronym's full name decides its type too ("Freedom and Justice Party (FJP)")
+    department_units(doc)
     propagate_names(doc)
     attach_nicknames(doc)
     link_entities(doc)

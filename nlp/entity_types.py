@@ -101,8 +101,8 @@ def body_type(name: str) -> str | None:
         return "ORG"                     # "DC Open Government Coalition", "National Sheriffs' Association"
     if words & STRONG_ORG or re.search(r"\bBoard of (?:Directors|Trustees)\b", name):   # a company's board               # "Wackenhut Services, Inc", "Freedom and Justice Party"
         return "ORG"
-    if words & known["AGENCY_WORDS"]:    # "Boca Raton Police Services Department"
-        return "AGENCY"
+    if words & known["AGENCY_WORDS"] or name.endswith("Service Processing Center"):   # ICE's own detention centres
+        return "AGENCY"                  # "Boca Raton Police Services Department", "Krome North Service Processing Center"
     if words & known["ORG_WORDS"]:
         return "ORG"
     return None

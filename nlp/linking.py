@@ -217,6 +217,21 @@ def local_government(doc: Document) -> None:
                 m.canonical = state
 
 
+POLICE = re.compile(r"\b(?:Police|Sheriff)")
+DEPARTMENT_UNIT = re.compile(r"(?:[A-Z][a-z]+ ){1,3}(?:Group|Section|Unit)")
+
+
+def department_units(doc: Document) -> None:
+    """"Administrative Support Group", "Technical Services Group": in a police or sheriff's document, a group,
+    section or unit named in capitals without a company's suffix is one of the department's units."""
+    if not any(m.type == "AGENCY" and POLICE.search(m.canonical) for m in doc.mentions):
+        return
+    business = pattern_sets("entity_types.json")["BUSINESS_WORDS"]
+    for m in doc.mentions:
+        if m.type == "ORG" and DEPARTMENT_UNIT.fullmatch(m.canonical) and not set(m.canonical.split()) & business:
+            m.type = "AGENCY"
+
+
 ACRONYM = r"[A-Z]{2,6}(?:/[A-Z]{2,6})?"          # "COPA/IPRA": two names of one body
 ACRONYM_LIST = re.compile(rf"\b{ACRONYM}(?:,[ ]?{ACRONYM})*(?:,?[ ](?:or|and)[ ]{ACRONYM}\b|(?:,[ ]?{ACRONYM})+,[ ]etc\b)")
 
@@ -240,7 +255,7 @@ def listed_acronyms(doc: Document) -> None:
     _label_occurrences(doc, names, RETYPABLE)
 
 
-NAME_PART = re.compile(r"[A-Z][a-z][A-Za-z'’-]+")
+NAME_PART = re.compile(r"[A-Z][a-z][A-Za-z'’-]+|[A-Z]{2,}(?:-[A-Z][A-Za-z]+)?")     # "Hughes", "BOROR-Urla"
 
 
 def propagate_names(doc: Document) -> None:
@@ -254,7 +269,8 @@ def propagate_names(doc: Document) -> None:
                 or not all(re.fullmatch(r"[A-Z][A-Za-z.'’-]*", p) for p in parts):
             continue
         who = (parts[0], parts[-1])
-        for part in who:
+        first_surname = parts[-1].split("-")[0]      # in capitals, it stands for both: "Mr. HERNANDEZ", "Hernandez"
+        for part in set(who) | ({first_surname, first_surname.title()} if first_surname.isupper() else set()):
             if NAME_PART.fullmatch(part) and part.lower() not in not_entities().get("name_parts", ()):
                 known = owners.setdefault(part, {})
                 known[who] = max(known.get(who, ""), m.canonical, key=len)

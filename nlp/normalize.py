@@ -20,6 +20,24 @@ STATES = {
     "DC": "District of Columbia", "PR": "Puerto Rico", "GU": "Guam", "VI": "U.S. Virgin Islands",
 }
 STATE_NAMES = {name.lower(): name for name in STATES.values()}
+
+# ICE ERO field offices and the states of their areas of responsibility
+FIELD_OFFICES = {
+    "Atlanta": {"Georgia", "North Carolina", "South Carolina"}, "Baltimore": {"Maryland"},
+    "Boston": {"Massachusetts", "Maine", "New Hampshire", "Vermont", "Rhode Island", "Connecticut"},
+    "Buffalo": {"New York"}, "Chicago": {"Illinois", "Indiana", "Wisconsin", "Missouri", "Kentucky", "Kansas"},
+    "Dallas": {"Texas", "Oklahoma"}, "Denver": {"Colorado", "Wyoming"}, "Detroit": {"Michigan", "Ohio"},
+    "El Paso": {"Texas", "New Mexico"}, "Houston": {"Texas"}, "Los Angeles": {"California"},
+    "Miami": {"Florida"}, "New Orleans": {"Louisiana", "Mississippi", "Alabama", "Arkansas", "Tennessee"},
+    "New York": {"New York"}, "Newark": {"New Jersey"},
+    "Philadelphia": {"Pennsylvania", "Delaware", "West Virginia"}, "Phoenix": {"Arizona"},
+    "Salt Lake City": {"Utah", "Idaho", "Montana", "Nevada"}, "San Antonio": {"Texas"},
+    "San Diego": {"California"}, "San Francisco": {"California", "Hawaii"},
+    "Seattle": {"Washington", "Oregon", "Alaska"}, "St. Paul": {"Minnesota", "Iowa", "Nebraska", "North Dakota",
+                                                                 "South Dakota"},
+    "Washington": {"Virginia"},
+}
+
 STATE_ABBREVIATIONS = {**{k.lower(): v for k, v in STATES.items()},
                        "fla.": "Florida", "tex.": "Texas", "ala.": "Alabama", "calif.": "California"}
 

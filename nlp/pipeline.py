@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
-from nlp.normalize import STATES
+from nlp.normalize import FIELD_OFFICES, STATES
 
 PATTERNS = resources.files("nlp") / "patterns"
 UNUSED = ["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"]
@@ -265,13 +265,14 @@ def signed_people(doc: Doc) -> Doc:
 UNIT_WORDS = ("Operations|Investigations?|Investigative|Case|Gang|Narcotics|Crimes?|Homicide|Vice|Gun|Tactical|Patrol|"
               "Intelligence|Detectives?|Fugitive|Warrants?|SWAT|Traffic|Canine|K-9|Evidence|Forensics?|Enforcement|"
               "Bomb|Arson|Robbery|Burglary|Auto|Theft|Marine|Mounted|Gangs|Drug|Drugs|Surveillance|Undercover|"
-              "Victims?|Juvenile|Sex|Cyber|Firearms|Prisoner|Detention|Transport|Custody|Internal|Affairs|Recruit")
+              "Victims?|Juvenile|Sex|Cyber|Firearms|Prisoner|Detention|Transport|Custody|Internal|Affairs|Recruit|Forfeiture")
 UNIT = re.compile(rf"(?<![\w-])(?P<name>(?:[A-Z][A-Za-z'’-]*[ ]){{0,4}}?(?:{UNIT_WORDS})[ \n]"
                   rf"(?:[A-Z][A-Za-z'’-]*[ ]){{0,2}}(?:Unit|Squad|Team|Task[ ]Force|Section))(?![\w-])(?![ ]+\d)")
 # capitalised words ending the line before a unit's name that a line break cut from it ("Funds; Special\n")
 WRAPPED_LEAD = re.compile(r"(?<![\w-])(?P<words>(?:[A-Z][a-z]+[ ]?){1,2})\n\Z")
 UNIT_NOT_LEAD = {"The", "Official", "Advance", "Funds", "For", "To", "From", "Re", "Subject", "Dear", "A", "An", "Our",
-                 "Your", "This", "That", "Each", "All", "And", "Of", "In", "On", "At", "By", "With", "Please"}
+                 "Your", "This", "That", "Each", "All", "And", "Of", "In", "On", "At", "By", "With", "Please",
+                 "Commander", "Chief", "Captain", "Lieutenant", "Sergeant", "Director", "Deputy", "Officer"}   # its head's title
 # offices named for their head: "the Cook County State’s Attorney", "U.S. Attorney for the Northern District of
 # Illinois", "the Public Access Counselor", "the Circuit Court of Cook County"; a name after them makes them a title
 OFFICE = re.compile(r"(?<![\w.])(?P<name>(?:(?:[A-Z][a-z]+[ ]){1,3}State['’]s[ ]Attorney(?:['’]s[ ]Office)?|"
@@ -282,6 +283,8 @@ OFFICE = re.compile(r"(?<![\w.])(?P<name>(?:(?:[A-Z][a-z]+[ ]){1,3}State['’]s[
                     r"(?:Circuit|District|Superior|Supreme|Appellate|Municipal|Probate|Juvenile|Family)[ ]Court[ ]"
                     r"(?:of|for)[ ](?:the[ ])?[A-Z][a-z]+(?:[ ](?:of[ ])?[A-Z][a-z]+){0,3}))"
                     r"(?![ ]+[A-Z][a-z]+[ ][A-Z])")
+# an ICE field office, named as the death reports do: "released Mr. HERNANDEZ into ERO Miami custody"
+ERO_OFFICE = re.compile(rf"(?<![\w.])(?P<name>ERO[ ](?:{'|'.join(map(re.escape, FIELD_OFFICES))}))(?![ ]Field|\w)")
 # a letterhead's government after its department and a bullet (OCR: a dash): "Department of Police · City of Chicago"
 LETTERHEAD_CITY = re.compile(r"\b(?:Department|Office|Bureau|Board|Commission)[ ](?:of|for)[ ][A-Z][A-Za-z ]{2,40}?"
                              r"[ ][·•+|-][ ](?P<name>(?:City|County|State|Village|Town)[ ]of[ ][A-Z][a-z]+"
@@ -291,27 +294,31 @@ LETTERHEAD_CITY = re.compile(r"\b(?:Department|Office|Bureau|Board|Commission)[ 
 @Language.component("office_names")
 def office_names(doc: Doc) -> Doc:
     """Public bodies the model cuts up or reads as places or people: head-last police units ("Funds for the
-    Special Operations Unit") and offices named for their head or a court's seat ("the Cook County State’s
-    Attorney", "U.S. Attorney for the Northern District of Illinois", "the Circuit Court of Cook County").
+    Special Operations Unit"), offices named for their head or a court's seat ("the Cook County State’s
+    Attorney", "U.S. Attorney for the Northern District of Illinois", "the Circuit Court of Cook County") and
+    ICE's field offices ("ERO Miami").
     A span of ours takes the place of the model's entities inside it or crossing its edge; the ruler's stand."""
     ents = list(doc.ents)
     spans = []
-    for rx in (UNIT, OFFICE, LETTERHEAD_CITY):
+    for rx in (UNIT, OFFICE, LETTERHEAD_CITY, ERO_OFFICE):
         for m in rx.finditer(doc.text):
             start = m.start("name")
             name = m.group("name")
-            while (first := name.split(" ", 1)[0]) in UNIT_NOT_LEAD and " " in name:
+            while (first := re.split(r"\s", name, maxsplit=1)[0]) in UNIT_NOT_LEAD and re.search(r"\s", name):
                 start += len(first) + 1
                 name = name[len(first) + 1:]
             if not re.search(r"\s", name):
                 continue
             if rx is UNIT and re.match(rf"(?:{UNIT_WORDS})\b", name) \
-                    and (lead := WRAPPED_LEAD.search(doc.text, max(0, start - 40), start)):     # "Special\nOperations Unit"
+                    and (lead := WRAPPED_LEAD.search(doc.text, max(0, start - 40), start)) \
+                    and lead.group("words").split()[0] not in UNIT_NOT_LEAD:         # "Special\nOperations Unit"
                 start = lead.start("words")
                 name = doc.text[start:m.end("name")]
-            span = doc.char_span(start, start + len(name), label="AGENCY")
+            span = doc.char_span(start, start + len(name), label="AGENCY",
+                                 span_id=name if rx is ERO_OFFICE else 0)    # not the "ERO" token's id
             if span is None or any(e.ent_id_ and e.start < span.end and span.start < e.end
-                                   and (e.label_ == "AGENCY" or e.start < span.start or e.end > span.end) for e in ents):
+                                   and ((e.label_ == "AGENCY" and rx is not ERO_OFFICE)   # "ERO" of "ERO Miami" gives way
+                                        or e.start < span.start or e.end > span.end) for e in ents):
                 continue
             spans.append(span)
     for e in ents:       # "Office of Legal Affairs Unit 114": a mail unit's number, no part of the name
@@ -330,6 +337,11 @@ ADDRESSED = re.compile(r"(?<![\w.@])(?P<name>[A-Z][a-z]+(?:[ ][A-Z]\.)?(?:[ ][A-
 LETTER_NAME = r"(?P<name>[A-Z][a-z]+(?:[ ][A-Z]\.)?(?:[ ][A-Z][A-Za-z'’-]+){1,2})"
 ATTENTION = re.compile(rf"^[ \t]*(?:Attn|ATTN|Attention):?[ \t]+{LETTER_NAME}[ \t]*$", re.M)
 NAME_OVER_EMAIL = re.compile(rf"^[ \t]*{LETTER_NAME}[ \t]*\n[ \t]*E-?mail:[ \t]*(?P<local>[\w.+-]+)[ ]?@", re.M | re.I)
+# a report's subject, surname in capitals: "Detainee Death Report: BOROR-Urla, Hugo Roberto"; then "Mr. BOROR-Urla"
+CAPS_SURNAME = r"[A-Z]{2,}(?:-[A-Z][A-Za-z]+)?"
+CAPS_LAST_FIRST = re.compile(rf"(?<![\w-])(?P<name>(?P<last>{CAPS_SURNAME}), (?P<first>[A-Z][a-z]+(?: [A-Z][a-z]+){{0,2}}))"
+                             r"[ \t]*$", re.M)
+COURTESY_CAPS = re.compile(rf"\b(?:Mr|Ms|Mrs)\.[ ]?(?P<name>{CAPS_SURNAME})(?![\w-])")
 SALUTATION = re.compile(r"^[ \t]*Dear[ ]+(?:Mr|Ms|Mrs|Miss|Dr)\.?[ ]+(?P<name>[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?)[ \t]*[:,]", re.M)
 
 
@@ -344,13 +356,19 @@ def addressed_people(doc: Doc) -> Doc:
     """A name followed by an address in brackets whose mailbox holds its given name or surname ("Beverly Perry\n
     <mailto:beverly.perry@dc.gov>") is a PERSON, wherever it stands: a staff list, a signature, a forwarded card.
     So is a letter's addressee: the name after "Attn:", the name over an "Email:" line of its mailbox, and the
-    surname after "Dear Mr." (which the document's full name of it then explains)."""
+    surname after "Dear Mr." (which the document's full name of it then explains); and a report's subject,
+    surname in capitals first ("BOROR-Urla, Hugo Roberto"), and that surname after "Mr." ("Mr. BOROR-Urla")."""
     from nlp.entity_types import is_first_name
     found = [m for m in ADDRESSED.finditer(doc.text) if _mailbox_of(m.group("name"), m.group("local"))]
     found += [m for m in NAME_OVER_EMAIL.finditer(doc.text) if _mailbox_of(m.group("name"), m.group("local"))]
     found += [m for m in ATTENTION.finditer(doc.text) if is_first_name(m.group("name").split()[0])]   # not "Records Unit"
-    found += list(SALUTATION.finditer(doc.text))
+    found += list(SALUTATION.finditer(doc.text)) + list(COURTESY_CAPS.finditer(doc.text))
     spans = []
+    for m in CAPS_LAST_FIRST.finditer(doc.text):
+        if is_first_name(m.group("first").split()[0]):     # not "CHICAGO, Illinois"
+            span = doc.char_span(m.start("name"), m.end("name"), label="PERSON",
+                                 span_id=f"{m.group('first')} {m.group('last')}")
+            spans += [span] if span is not None else []
     for m in found:
         span = doc.char_span(m.start("name"), m.end("name"), label="PERSON")
         if span is not None and not any(e.ent_id_ and e.start < span.end and span.start < e.end for e in doc.ents):

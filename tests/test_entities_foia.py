@@ -3,7 +3,7 @@ real document of the shared corpus (quoted here, not read from disk)."""
 from __future__ import annotations
 
 from corpus.records import Document, Mention, Page
-from nlp.linking import listed_acronyms
+from nlp.linking import department_units, listed_acronyms
 from nlp.resolve import plan_merges
 from tests.test_entity_types import by_type, mentions
 
@@ -347,3 +347,48 @@ def test_a_letters_addressee_is_a_person():
     found = mentions("Freedom Of Information\nEmail: foia@cityofchicago.org\n\nDear Sir or Madam:\n\nThe request.\n"
                      "Attention: Records Division\n")
     assert not by_type(found, "PERSON")
+
+
+# etchin_ice-detention-mortality/death_reports/ddr-BororUrlaHugoRoberto.pdf, ddr-HERNANDEZ-Fundora.pdf
+def test_a_reports_subject_with_the_surname_in_capitals_is_one_person():
+    found = mentions("U.S. Immigration and Customs Enforcement (ICE)  \nDetainee Death Report: BOROR-Urla, Hugo Roberto   \n"
+                     " \nGENERAL DEMOGRAPHIC/BACKGROUND INFORMATION\n"
+                     "On April 17, 2024, the United States Border Patrol (USBP) encountered Mr. BOROR-Urla near \n"
+                     "Taylor, MI, and served him a notice. On April 24, 2024, USBP transferred custody of Mr. BOROR-Urla to "
+                     "ICE.\n")
+    people = [m for m in found if m.type == "PERSON"]
+    assert {m.canonical for m in people} == {"Hugo Roberto BOROR-Urla"} and len(people) == 3
+    found = mentions("Detainee Death Report: HERNANDEZ-Fundora, Alberto \n \nImmigration History \n"
+                     "• On May 14, 1980, Mr. HERNANDEZ, entered the United States (U.S.) at Key West, FL.\n"
+                     "• On July 19, 2000, an immigration judge ordered Mr. HERNANDEZ removed to Cuba.\n")
+    assert {m.canonical for m in found if m.type == "PERSON"} == {"Alberto HERNANDEZ-Fundora"}
+    assert not by_type(mentions("Chicago Police Department\nCHICAGO, Illinois\n"), "PERSON")
+    assert "John Smith" in by_type(mentions("The report was signed by John Smith, MD, on May 2.\n"), "PERSON")
+
+
+# ddr-HERNANDEZ-Fundora.pdf; CPD_FOIA15-6708RequestForChecks.pdf
+def test_ice_facilities_former_agencies_and_a_units_head():
+    found = mentions("ERO transferred Mr. HERNANDEZ to Krome North Service Processing Center (KNSPC). In 1985 the "
+                     "Immigration and Naturalization Service revoked his parole.\n")
+    assert {"Krome North Service Processing Center", "Immigration and Naturalization Service"} <= by_type(found, "AGENCY")
+    found = mentions("On January 14, 2020, TGKCC released Mr. HERNANDEZ into ERO Miami custody. ERO \ntransferred him.\n")
+    assert {"ERO Miami", "Enforcement and Removal Operations"} <= by_type(found, "AGENCY")     # the field office
+    found = mentions("To: Commander\nGang Investigations Section\nFrom: Lieutenant\nSubject: Funds for the Asset "
+                     "Forfeiture Unit\n")
+    assert {"Gang Investigations Section", "Asset Forfeiture Unit"} <= by_type(found, "AGENCY")
+    assert not [a for a in by_type(found, "AGENCY") if a.startswith("Commander")]
+
+
+# lucyparsons_1505-documents/CPD_FOIA16-0189redactions.pdf (the mentions as the pipeline reads its memo's head)
+def test_a_police_documents_groups_are_its_units():
+    text = "Chicago Police Department\nAdministrative Support Group\nPay Bronner Group LLC.\n"
+    doc = Document(id="x", path="x.pdf", file_name="x.pdf", media_type="application/pdf", pages=[Page(1, text)])
+    doc.mentions = [Mention("AGENCY", "Chicago Police Department", "Chicago Police Department", None, 1, 0, 25),
+                    Mention("ORG", "Administrative Support Group", "Administrative Support Group", None, 1, 26, 54),
+                    Mention("ORG", "Bronner Group LLC", "Bronner Group LLC", None, 1, 59, 76)]
+    department_units(doc)
+    assert [m.type for m in doc.mentions] == ["AGENCY", "AGENCY", "ORG"]
+    doc.mentions = doc.mentions[1:]
+    doc.mentions[0].type = "ORG"
+    department_units(doc)                 # no police department named: a company's group
+    assert [m.type for m in doc.mentions] == ["ORG", "ORG"]
