@@ -108,6 +108,11 @@ def body_type(name: str) -> str | None:
     return None
 
 
+# surnames of one or two letters (Chinese, Korean, Vietnamese)
+SHORT_SURNAMES = {"Li", "Lo", "Lu", "Wu", "Xu", "Yu", "Ma", "He", "Hu", "Ng", "Ho", "Ko", "Oh", "Im", "An", "Vu", "Do",
+                  "Le", "Ly", "Ip", "Au", "Yi", "Ye", "Bo", "O"}
+
+
 def person_problem(name: str, header: bool = False) -> str | None:
     """Why a PERSON name is no person's name: 'facility', 'business' or 'not a name'; None if fine.
     A name from an email header ("Sampson, Erie") is not doubted for holding an everyday word."""
@@ -116,6 +121,9 @@ def person_problem(name: str, header: bool = False) -> str | None:
     if not words or words[0] in ("The", "A", "An", "THE") or NOT_IN_NAMES.search(name) \
             or (len(words) > 1 and re.fullmatch(r"[A-Z]\.?", words[-1])) or set(words) & HEADER_WORDS:
         return "not a name"              # "John J" (cut before "(BEGA)"), "Will CC Huma"
+    if not header and len(words) > 1 and (any(re.search(r"[a-z]\.[a-z]", w) for w in words) or (
+            len(words[-1]) <= 2 and words[-1].title() not in SHORT_SURNAMES)):
+        return "not a name"              # OCR's "Vw Vw", "Vod Yd", "Qe.nw" (but "Quan Li", "Anh Vu")
     if len(words) > 1 and words[-1] in known["FACILITY_WORDS"]:
         return "facility"
     if any(w.rstrip(".") in known["BUSINESS_WORDS"] for w in words[1:]) or (

@@ -51,7 +51,8 @@ WROTE_LINE = re.compile(r"^[ \t>]*On\b[^\n]{4,60}(?:[AP]M|\d{4}),[ \t]+(?P<value
 HEADER_LINE = re.compile(r"^[ \t]*(?:From|To|Cc|CC|Bcc|BCC|FROM|TO)[ \t]*:[ \t]*(?P<value>[^\n]*)", re.M)
 # the next field on the same line, its colon sometimes lost to OCR before the column gap ("Abedin, Huma Subject\tRE:")
 NEXT_FIELD = re.compile(r"\s(?:From|To|Cc|CC|Bcc|Date|Sent|Subject|Importance|Attachments?)(?:\s*:|\t|$)")
-RECIPIENT = re.compile(r";|>\s*,|\t")           # between the people of one header line
+# between the people of one header line; also where a wrapped line runs "Canegallo, Kristie A. Feltman, Jeffrey D" on
+RECIPIENT = re.compile(r";|>\s*,|\t|(?<=\b[A-Z]\.)[ ](?=[A-Z][A-Za-z'’-]+,[ ][A-Z][a-z])")
 LISTED_ADDRESS = re.compile(r"@[^<>\s]+>\s*,")       # an addressed recipient ending in a list: `... <a@b.gov>,`
 # what follows a name: an address, also one quoting itself as a link ("<kmitchell@DCCOUNCIL.US<mailto:kmitchell@...>>")
 NAME_TAIL = re.compile(r"\s*(?:<[^<>]*(?:<[^<>]*>?)?[^<>]*>?|\[mailto[^\]]*\]?|\((?:[^)]*)\)?|[\"'])\s*$")
@@ -120,12 +121,16 @@ def header_people(doc: Doc) -> Doc:
                 name = name[:tail.start()]
                 if not name:
                     break
-            name = re.sub(r"[ ]\d{1,2}$", "", name.rstrip(" \"'"))     # a footnote mark: "Burns, William 3"
+            name = name.rstrip(" \"'")
+            initial_o = bool(re.search(r", [A-Z][a-z]+ 0$", name))     # OCR's "Melia, Thomas 0": Thomas O. Melia
+            name = re.sub(r"[ ]\d{1,2}$", "", name)     # a footnote mark, or an initial OCR made a digit: "Burns, William 3"
             name = re.sub(r"[ ][a-z~=_]{1,2}$", "", name)          # a scan's speck: "TO: Anthony J. Riccio z"
             if not name or "@" in name:
                 continue
             if (m := LAST_FIRST.fullmatch(name)) or ("@" in item and (m := LAST_INITIAL.fullmatch(name))):
                 full = f"{m.group('first')} {m.group('last')}"
+                if initial_o:
+                    full, name = f"{m.group('first')} O. {m.group('last')}", name + " 0"
             elif FIRST_LAST.fullmatch(name) or (listed and not after_gap and ONE_NAME.fullmatch(name)
                                                 and not _mailbox(name)):
                 full = name
@@ -283,6 +288,9 @@ OFFICE = re.compile(r"(?<![\w.])(?P<name>(?:(?:[A-Z][a-z]+[ ]){1,3}State['’]s[
                     r"(?:Circuit|District|Superior|Supreme|Appellate|Municipal|Probate|Juvenile|Family)[ ]Court[ ]"
                     r"(?:of|for)[ ](?:the[ ])?[A-Z][a-z]+(?:[ ](?:of[ ])?[A-Z][a-z]+){0,3}))"
                     r"(?![ ]+[A-Z][a-z]+[ ][A-Z])")
+# a mission named for its city or country: "U.S. Embassy New Delhi", "US Embassy in Uzbekistan" (not "U.S. Embassy Officials")
+EMBASSY = re.compile(r"(?<![\w.])(?P<name>(?:U\.S\.|US|American)[ ](?:Embassy|Consulate)(?P<in>[ ]in)?[ ]"
+                     r"(?:(?:New|San|Los|El|Abu|Addis|Kuala|Tel|Buenos|Port|Saint|St\.)[ ])?(?P<place>[A-Z][a-z]+))(?![\w-])")
 # an ICE field office, named as the death reports do: "released Mr. HERNANDEZ into ERO Miami custody"
 ERO_OFFICE = re.compile(rf"(?<![\w.])(?P<name>ERO[ ](?:{'|'.join(map(re.escape, FIELD_OFFICES))}))(?![ ]Field|\w)")
 # a letterhead's government after its department and a bullet (OCR: a dash): "Department of Police · City of Chicago"
@@ -295,15 +303,18 @@ LETTERHEAD_CITY = re.compile(r"\b(?:Department|Office|Bureau|Board|Commission)[ 
 def office_names(doc: Doc) -> Doc:
     """Public bodies the model cuts up or reads as places or people: head-last police units ("Funds for the
     Special Operations Unit"), offices named for their head or a court's seat ("the Cook County State’s
-    Attorney", "U.S. Attorney for the Northern District of Illinois", "the Circuit Court of Cook County") and
-    ICE's field offices ("ERO Miami").
+    Attorney", "U.S. Attorney for the Northern District of Illinois", "the Circuit Court of Cook County"),
+    ICE's field offices ("ERO Miami") and embassies named for their city ("U.S. Embassy New Delhi").
     A span of ours takes the place of the model's entities inside it or crossing its edge; the ruler's stand."""
     ents = list(doc.ents)
     spans = []
-    for rx in (UNIT, OFFICE, LETTERHEAD_CITY, ERO_OFFICE):
+    for rx in (UNIT, OFFICE, LETTERHEAD_CITY, ERO_OFFICE, EMBASSY):
         for m in rx.finditer(doc.text):
             start = m.start("name")
             name = m.group("name")
+            if rx is EMBASSY and not m.group("in") and not any(
+                    e.label_ == "GPE" and e.start_char <= m.start("place") < e.end_char for e in ents):
+                continue                                  # "U.S. Embassy Officials": the model sees no place
             while (first := re.split(r"\s", name, maxsplit=1)[0]) in UNIT_NOT_LEAD and re.search(r"\s", name):
                 start += len(first) + 1
                 name = name[len(first) + 1:]
@@ -315,9 +326,9 @@ def office_names(doc: Doc) -> Doc:
                 start = lead.start("words")
                 name = doc.text[start:m.end("name")]
             span = doc.char_span(start, start + len(name), label="AGENCY",
-                                 span_id=name if rx is ERO_OFFICE else 0)    # not the "ERO" token's id
+                                 span_id=name if rx in (ERO_OFFICE, EMBASSY) else 0)    # not the "ERO" token's id
             if span is None or any(e.ent_id_ and e.start < span.end and span.start < e.end
-                                   and ((e.label_ == "AGENCY" and rx is not ERO_OFFICE)   # "ERO" of "ERO Miami" gives way
+                                   and ((e.label_ == "AGENCY" and rx not in (ERO_OFFICE, EMBASSY))  # "ERO" of "ERO Miami" gives way
                                         or e.start < span.start or e.end > span.end) for e in ents):
                 continue
             spans.append(span)
@@ -342,6 +353,9 @@ CAPS_SURNAME = r"[A-Z]{2,}(?:-[A-Z][A-Za-z]+)?"
 CAPS_LAST_FIRST = re.compile(rf"(?<![\w-])(?P<name>(?P<last>{CAPS_SURNAME}), (?P<first>[A-Z][a-z]+(?: [A-Z][a-z]+){{0,2}}))"
                              r"[ \t]*$", re.M)
 COURTESY_CAPS = re.compile(rf"\b(?:Mr|Ms|Mrs)\.[ ]?(?P<name>{CAPS_SURNAME})(?![\w-])")
+# a schedule's guest, in capitals: "11:40am PHOTO w/MS. SHARMEEN OBAID-CHINOY", "MEETING w/JOHN BEYRLE, FORMER US AMB."
+SCHEDULE_GUEST = re.compile(r"\bw/(?P<honorific>(?:MS|MR|MRS|DR|AMB|SEN|GOV)\.?[ ])?(?P<name>[A-Z]{2,}(?:[ ][A-Z]\.)?(?:[ ][A-Z][A-Z'’-]+){1,2})"
+                            r"(?=,|[ ](?:OF|FROM|AND|ON|TO|AT|FOR|RE)\b|[ ]*$)", re.M)
 SALUTATION = re.compile(r"^[ \t]*Dear[ ]+(?:Mr|Ms|Mrs|Miss|Dr)\.?[ ]+(?P<name>[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?)[ \t]*[:,]", re.M)
 
 
@@ -357,13 +371,19 @@ def addressed_people(doc: Doc) -> Doc:
     <mailto:beverly.perry@dc.gov>") is a PERSON, wherever it stands: a staff list, a signature, a forwarded card.
     So is a letter's addressee: the name after "Attn:", the name over an "Email:" line of its mailbox, and the
     surname after "Dear Mr." (which the document's full name of it then explains); and a report's subject,
-    surname in capitals first ("BOROR-Urla, Hugo Roberto"), and that surname after "Mr." ("Mr. BOROR-Urla")."""
+    surname in capitals first ("BOROR-Urla, Hugo Roberto"), and that surname after "Mr." ("Mr. BOROR-Urla");
+    and a schedule's guest in capitals ("PHOTO w/MS. SHARMEEN OBAID-CHINOY")."""
     from nlp.entity_types import is_first_name
     found = [m for m in ADDRESSED.finditer(doc.text) if _mailbox_of(m.group("name"), m.group("local"))]
     found += [m for m in NAME_OVER_EMAIL.finditer(doc.text) if _mailbox_of(m.group("name"), m.group("local"))]
     found += [m for m in ATTENTION.finditer(doc.text) if is_first_name(m.group("name").split()[0])]   # not "Records Unit"
     found += list(SALUTATION.finditer(doc.text)) + list(COURTESY_CAPS.finditer(doc.text))
     spans = []
+    for m in SCHEDULE_GUEST.finditer(doc.text):
+        name = m.group("name").title()
+        if m.group("honorific") or is_first_name(name.split()[0]):
+            span = doc.char_span(m.start("name"), m.end("name"), label="PERSON", span_id=name)
+            spans += [span] if span is not None else []
     for m in CAPS_LAST_FIRST.finditer(doc.text):
         if is_first_name(m.group("first").split()[0]):     # not "CHICAGO, Illinois"
             span = doc.char_span(m.start("name"), m.end("name"), label="PERSON",

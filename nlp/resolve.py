@@ -264,7 +264,8 @@ def plan_run_ons(rows: list[dict], merges: Merges) -> None:
             if found is None and rest in names and len(rest.split()) >= 3:     # two agencies run together
                 found = names[rest]
             if found and found is not r and found["mentions"] > r["mentions"] and not RUN_ON_OK.match(rest) \
-                    and (not CORE_BODY.search(rest) or rest in names) and not GOVERNMENT.fullmatch(head):
+                    and (not CORE_BODY.search(rest) or rest in names) and not GOVERNMENT.fullmatch(head) \
+                    and not head.endswith(("Embassy", "Consulate")):        # "U.S. Embassy New Delhi": a post
                 merges.merge(found["id"], r["id"], f"{found['name']!r} run on into the text after it")
                 break
 

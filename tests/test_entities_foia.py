@@ -392,3 +392,18 @@ def test_a_police_documents_groups_are_its_units():
     doc.mentions[0].type = "ORG"
     department_units(doc)                 # no police department named: a company's group
     assert [m.type for m in doc.mentions] == ["ORG", "ORG"]
+
+
+# HRCEmail_DecWeb/C05788044.txt, HRCEmail_OctWeb/C05787973.txt, HRCEmail_NovWeb/C05790245.txt, C05784062.txt
+def test_release_headers_schedules_and_embassies():
+    found = mentions("Sent: Sunday, February 05, 2012 10:07 AM\nTo: McDonough, Denis R.                                 "
+                     "         Canegallo, Kristie A.\n                                    Feltman, Jeffrey D; Sullivan, "
+                     "Jacob J\nCc: Melia, Thomas 0\nSubject: Egypt\n")
+    people = by_type(found, "PERSON")
+    assert {"Kristie A. Canegallo", "Jeffrey D Feltman", "Thomas O. Melia"} <= people     # "0" is OCR's "O"
+    assert not [p for p in people if "Kristie A. Feltman" in p or p == "Thomas Melia"]
+    found = mentions("11:40am PHOTO w/MS. SHARMEEN OBAID-CHINOY\n11:45am OSCAR-WINNING DIRECTOR FROM PARKISTAN\n"
+                     "2:30pm MEETING w/JOHN BEYRLE, FORMER US AMB. TO RUSSIA\n10:30am TESTIMONY PREP w/STAFF\n")
+    assert by_type(found, "PERSON") == {"Sharmeen Obaid-Chinoy", "John Beyrle"}
+    found = mentions("The cable from U.S. Embassy New Delhi reported it. U.S. Embassy Officials met.\n")
+    assert by_type(found, "AGENCY") == {"U.S. Embassy New Delhi", "U.S. Embassy"}
