@@ -217,7 +217,7 @@ def local_government(doc: Document) -> None:
                 m.canonical = state
 
 
-POLICE = re.compile(r"\b(?:Police|Sheriff)")
+POLICE = re.compile(r"\b(?:Police|Sheriff|Organized Crime|Detectives?|Patrol)\b")
 DEPARTMENT_UNIT = re.compile(r"(?:[A-Z][a-z]+ ){1,3}(?:Group|Section|Unit)")
 
 

@@ -284,6 +284,8 @@ OFFICE = re.compile(r"(?<![\w.])(?P<name>(?:(?:[A-Z][a-z]+[ ]){1,3}State['’]s[
                     r"(?:U\.S\.|United[ ]States)\s+Attorney(?:['’]s[ ]Office)?[ ]for[ ]the[ ](?:[A-Z][a-z]+[ ]){0,2}"
                     r"District[ ]of[ ][A-Z][a-z]+(?:[ ](?:York|Jersey|Carolina|Dakota|Mexico|Hampshire|Island|Virginia|Columbia|Rico))?|"
                     r"Public[ ]Access[ ]Counselor|"
+                    r"(?<![-'’])(?:St\.[ ])?(?:[A-Z][a-z]+(?:['’]s)?[ ]){1,2}(?:County|Parish)[ ]Sheriff['’]s[ ]"
+                    r"(?:Office|Department)|"
                     rf"(?:Office[ ]of[ ]the[ ])?(?:{'|'.join(sorted(STATES.values()))})[ ]Attorney[ ]General(?:['’]s[ ]Office)?|"
                     r"(?:Circuit|District|Superior|Supreme|Appellate|Municipal|Probate|Juvenile|Family)[ ]Court[ ]"
                     r"(?:of|for)[ ](?:the[ ])?[A-Z][a-z]+(?:[ ](?:of[ ])?[A-Z][a-z]+){0,3}))"

@@ -407,3 +407,12 @@ def test_release_headers_schedules_and_embassies():
     assert by_type(found, "PERSON") == {"Sharmeen Obaid-Chinoy", "John Beyrle"}
     found = mentions("The cable from U.S. Embassy New Delhi reported it. U.S. Embassy Officials met.\n")
     assert by_type(found, "AGENCY") == {"U.S. Embassy New Delhi", "U.S. Embassy"}
+
+
+# ddr-Hernandez.pdf
+def test_a_parish_sheriff_is_an_agency_and_its_deputies_are_not():
+    found = mentions("o At 2:30 p.m., the Ouachita Parish Sheriff’s Department was notified. \n"
+                     "o At 3:09 p.m., the Sheriff’s Deputies arrived.\n")
+    assert by_type(found, "AGENCY") == {"Ouachita Parish Sheriff's Department"}
+    found = mentions("Both the St. Lucie County Sheriff's Office and Prince George's County Sheriff's Office signed.\n")
+    assert {"St. Lucie County Sheriff's Office", "Prince George's County Sheriff's Office"} <= by_type(found, "AGENCY")
