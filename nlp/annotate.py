@@ -37,13 +37,15 @@ def squeeze(text: str) -> tuple[str, list[int]]:
     spaCy, and keep, for every character of the result, its offset in the original. A break
     after a short line (a signature block, a list, an address) stays a line break, so names on
     successive lines stay apart; a wide gap inside a line (two columns: "Cheryl Mills      Mills,
-    Cheryl D", "Name          Date") becomes a tab, so names in neighbouring columns stay apart."""
+    Cheryl D", "Name          Date") becomes a tab, so names in neighbouring columns stay apart. A blank
+    line always stays a break ("... Calmy-Rey" / "" / "Cheryl, Jake:")."""
     out, where, last = [], [], 0
     for m in WHITESPACE.finditer(text):
         out.append(text[last:m.start()])
         where.extend(range(last, m.start()))
         line = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
-        hard = "\n" in m.group() and (len(line.strip(" _\t")) < SOFT_WRAP or HEADER_FIELD.match(text, m.end()))
+        hard = "\n" in m.group() and (len(line.strip(" _\t")) < SOFT_WRAP or HEADER_FIELD.match(text, m.end())
+                                       or m.group().count("\n") > 1)        # a blank line ends a paragraph
         gap = "\n" not in m.group() and LAYOUT_GAP.fullmatch(m.group()) and line.strip()
         out.append("\n" if hard else "\t" if gap else " ")
         where.append(m.start())

@@ -31,6 +31,30 @@ def lists() -> dict[str, frozenset[str]]:
     return pattern_sets("entity_types.json")
 
 
+# demonyms whose country no suffix rule finds
+DEMONYMS = {"British": "United Kingdom", "French": "France", "Dutch": "Netherlands", "Swiss": "Switzerland",
+            "Greek": "Greece", "Turkish": "Turkey", "Danish": "Denmark", "Swedish": "Sweden", "Spanish": "Spain",
+            "Polish": "Poland", "Irish": "Ireland", "Filipino": "Philippines", "Afghan": "Afghanistan",
+            "Uzbek": "Uzbekistan", "Kazakh": "Kazakhstan", "Tajik": "Tajikistan", "Kyrgyz": "Kyrgyzstan",
+            "Thai": "Thailand", "Finnish": "Finland", "Norwegian": "Norway", "Burmese": "Myanmar",
+            "Saudi": "Saudi Arabia", "Emirati": "United Arab Emirates", "Somali": "Somalia", "Peruvian": "Peru",
+            "American": "United States", "German": "Germany"}
+DEMONYM_ENDINGS = (("ese", "a"), ("ese", ""), ("ese", "on"), ("ian", "ia"), ("ian", "a"), ("ian", "e"), ("ian", "y"),
+                   ("ian", ""), ("ean", "ea"), ("an", "a"), ("an", "o"), ("an", "y"), ("an", ""), ("n", ""), ("i", ""))
+
+
+@lru_cache(maxsize=1024)
+def country_of(demonym: str) -> str | None:
+    """"Libyan" -> "Libya", "Uzbek" -> "Uzbekistan", "British" -> "United Kingdom"; None for no one country."""
+    if demonym in DEMONYMS:
+        return DEMONYMS[demonym]
+    countries = lists()["COUNTRIES"]
+    for ending, country_ending in DEMONYM_ENDINGS:
+        if demonym.endswith(ending) and (country := demonym[:-len(ending)] + country_ending) in countries:
+            return country
+    return None
+
+
 @lru_cache(maxsize=1)
 def _given_names():
     import gender_guesser.detector

@@ -293,6 +293,9 @@ OFFICE = re.compile(r"(?<![\w.])(?P<name>(?:(?:[A-Z][a-z]+[ ]){1,3}State['’]s[
 # a mission named for its city or country: "U.S. Embassy New Delhi", "US Embassy in Uzbekistan" (not "U.S. Embassy Officials")
 EMBASSY = re.compile(r"(?<![\w.])(?P<name>(?:U\.S\.|US|American)[ ](?:Embassy|Consulate)(?P<in>[ ]in)?[ ]"
                      r"(?:(?:New|San|Los|El|Abu|Addis|Kuala|Tel|Buenos|Port|Saint|St\.)[ ])?(?P<place>[A-Z][a-z]+))(?![\w-])")
+# a country's government named by its people: "the Uzbek government", "British government" (Government of ...)
+THE_COUNTRIES = ("United", "Netherlands", "Philippines", "Bahamas", "Czech", "Dominican", "Central African")
+NATIONAL_GOVERNMENT = re.compile(r"(?<![\w-])(?P<name>(?P<demonym>[A-Z][a-z]+)[ ][Gg]overnment)(?![\w-])")
 # an ICE field office, named as the death reports do: "released Mr. HERNANDEZ into ERO Miami custody"
 ERO_OFFICE = re.compile(rf"(?<![\w.])(?P<name>ERO[ ](?:{'|'.join(map(re.escape, FIELD_OFFICES))}))(?![ ]Field|\w)")
 # a letterhead's government after its department and a bullet (OCR: a dash): "Department of Police · City of Chicago"
@@ -306,14 +309,23 @@ def office_names(doc: Doc) -> Doc:
     """Public bodies the model cuts up or reads as places or people: head-last police units ("Funds for the
     Special Operations Unit"), offices named for their head or a court's seat ("the Cook County State’s
     Attorney", "U.S. Attorney for the Northern District of Illinois", "the Circuit Court of Cook County"),
-    ICE's field offices ("ERO Miami") and embassies named for their city ("U.S. Embassy New Delhi").
+    ICE's field offices ("ERO Miami"), embassies named for their city ("U.S. Embassy New Delhi") and a
+    country's government named by its people ("the Uzbek government": Government of Uzbekistan).
     A span of ours takes the place of the model's entities inside it or crossing its edge; the ruler's stand."""
     ents = list(doc.ents)
     spans = []
-    for rx in (UNIT, OFFICE, LETTERHEAD_CITY, ERO_OFFICE, EMBASSY):
+    from nlp.entity_types import country_of
+    named = (ERO_OFFICE, EMBASSY, NATIONAL_GOVERNMENT)      # our span names the body, whatever a token's id says
+    for rx in (UNIT, OFFICE, LETTERHEAD_CITY, *named):
         for m in rx.finditer(doc.text):
             start = m.start("name")
             name = m.group("name")
+            if rx is NATIONAL_GOVERNMENT:
+                if not (country := country_of(m.group("demonym"))):
+                    continue
+                name_id = f"Government of {'the ' if country.startswith(THE_COUNTRIES) else ''}{country}"
+            else:
+                name_id = name
             if rx is EMBASSY and not m.group("in") and not any(
                     e.label_ == "GPE" and e.start_char <= m.start("place") < e.end_char for e in ents):
                 continue                                  # "U.S. Embassy Officials": the model sees no place
@@ -327,10 +339,9 @@ def office_names(doc: Doc) -> Doc:
                     and lead.group("words").split()[0] not in UNIT_NOT_LEAD:         # "Special\nOperations Unit"
                 start = lead.start("words")
                 name = doc.text[start:m.end("name")]
-            span = doc.char_span(start, start + len(name), label="AGENCY",
-                                 span_id=name if rx in (ERO_OFFICE, EMBASSY) else 0)    # not the "ERO" token's id
+            span = doc.char_span(start, start + len(name), label="AGENCY", span_id=name_id if rx in named else 0)
             if span is None or any(e.ent_id_ and e.start < span.end and span.start < e.end
-                                   and ((e.label_ == "AGENCY" and rx not in (ERO_OFFICE, EMBASSY))  # "ERO" of "ERO Miami" gives way
+                                   and ((e.label_ == "AGENCY" and rx not in named)     # "ERO" of "ERO Miami" gives way
                                         or e.start < span.start or e.end > span.end) for e in ents):
                 continue
             spans.append(span)

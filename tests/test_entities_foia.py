@@ -416,3 +416,15 @@ def test_a_parish_sheriff_is_an_agency_and_its_deputies_are_not():
     assert by_type(found, "AGENCY") == {"Ouachita Parish Sheriff's Department"}
     found = mentions("Both the St. Lucie County Sheriff's Office and Prince George's County Sheriff's Office signed.\n")
     assert {"St. Lucie County Sheriff's Office", "Prince George's County Sheriff's Office"} <= by_type(found, "AGENCY")
+
+
+# HRCEmail_OctWeb/C05787973.txt, Clinton_Email_August_Release/C05773686.txt, HRCEmail_OctWeb/C05763992.txt
+def test_a_government_named_by_its_people_and_a_blank_line_between_names():
+    found = mentions("Staff of the US Embassy in Uzbekistan met the Uzbek government. The British government agreed.\n")
+    assert {"US Embassy in Uzbekistan", "Government of Uzbekistan", "Government of the United Kingdom"} \
+        == by_type(found, "AGENCY")
+    assert not by_type(mentions("The City Government and the Federal government abstained.\n"), "AGENCY") \
+        & {"Government of City", "Government of Federal"}
+    found = mentions("From: Koh, Harold Hongju\nTo: Sullivan, Jacob J; Mills, Cheryl D\nSent: Fri Jul 31 07:08:21 2009\n"
+                     "Subject: DEAL DONE! For Secy Clinton Meeting THIS AM With Swiss FM Calmy-Rey\n\nCheryl, Jake:\n\n\n")
+    assert not [p for p in by_type(found, "PERSON") if "Calmy-Rey" in p and "Cheryl" in p]
