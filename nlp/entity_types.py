@@ -132,9 +132,9 @@ def body_type(name: str) -> str | None:
     return None
 
 
-# surnames of one or two letters (Chinese, Korean, Vietnamese)
+# a name's last word of two letters: a surname (Chinese, Korean, Vietnamese) or a generational suffix
 SHORT_SURNAMES = {"Li", "Lo", "Lu", "Wu", "Xu", "Yu", "Ma", "He", "Hu", "Ng", "Ho", "Ko", "Oh", "Im", "An", "Vu", "Do",
-                  "Le", "Ly", "Ip", "Au", "Yi", "Ye", "Bo", "O"}
+                  "Le", "Ly", "Ip", "Au", "Yi", "Ye", "Bo", "Jr", "Sr", "Ii", "Iv", "Vi"}
 
 
 def person_problem(name: str, header: bool = False) -> str | None:

@@ -359,3 +359,9 @@ NO_ORG = [
 @pytest.mark.parametrize("source, text, names", NO_ORG, ids=[row[0][:40] for row in NO_ORG])
 def test_no_org_in_real_excerpts(source, text, names):
     assert not by_type(mentions(text), "ORG") & names
+
+
+def test_ocr_fragments_are_no_names_but_short_surnames_and_suffixes_are():
+    from nlp.entity_types import person_problem
+    assert person_problem("Vw Vw") and person_problem("Qe.nw Smith") and person_problem("Laurel St")
+    assert not any(person_problem(n) for n in ("Quan Li", "Anh Vu", "Martin Luther King Jr", "John Smith II"))
