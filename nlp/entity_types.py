@@ -38,20 +38,25 @@ DEMONYMS = {"British": "United Kingdom", "French": "France", "Dutch": "Netherlan
             "Uzbek": "Uzbekistan", "Kazakh": "Kazakhstan", "Tajik": "Tajikistan", "Kyrgyz": "Kyrgyzstan",
             "Thai": "Thailand", "Finnish": "Finland", "Norwegian": "Norway", "Burmese": "Myanmar",
             "Saudi": "Saudi Arabia", "Emirati": "United Arab Emirates", "Somali": "Somalia", "Peruvian": "Peru",
-            "American": "United States", "German": "Germany"}
+            "American": "United States", "German": "Germany", "Dominican": "Dominican Republic"}
 DEMONYM_ENDINGS = (("ese", "a"), ("ese", ""), ("ese", "on"), ("ian", "ia"), ("ian", "a"), ("ian", "e"), ("ian", "y"),
                    ("ian", ""), ("ean", "ea"), ("an", "a"), ("an", "o"), ("an", "y"), ("an", ""), ("n", ""), ("i", ""))
 
 
 @lru_cache(maxsize=1024)
 def country_of(demonym: str) -> str | None:
-    """"Libyan" -> "Libya", "Uzbek" -> "Uzbekistan", "British" -> "United Kingdom"; None for no one country."""
+    """"Libyan" -> "Libya", "Uzbek" -> "Uzbekistan", "British" -> "United Kingdom", "Ugandan" -> "Uganda";
+    None for no one country. A country's name found by its ending, else the one country its stem starts."""
     if demonym in DEMONYMS:
         return DEMONYMS[demonym]
     countries = lists()["COUNTRIES"]
     for ending, country_ending in DEMONYM_ENDINGS:
         if demonym.endswith(ending) and (country := demonym[:-len(ending)] + country_ending) in countries:
             return country
+    for suffix in ("ian", "an", "n", "ese", "i", "ish"):
+        stem = demonym[:-len(suffix)] if demonym.endswith(suffix) else ""
+        if len(stem) >= 4 and (found := [c for c in countries if c.startswith(stem) and len(c) - len(stem) <= 3]):
+            return min(found)
     return None
 
 
@@ -277,7 +282,7 @@ def no_body(doc: Document, m: Mention, lower: frozenset[str] = frozenset()) -> s
         return "title"
     from nlp.normalize import STATES
     if name.title() in known["COUNTRIES"] or name.title() in STATES.values() or name in STATES \
-            or (len(words) == 1 and _demonym(name, known["COUNTRIES"])):
+            or (len(words) == 1 and country_of(name)):
         return "place"                   # "TX", "MEXICO", "Ugandan"
     if any(g.type == "GPE" and g.text.strip().lower() == name.lower() for g in doc.mentions):
         return "place"
@@ -306,15 +311,6 @@ def no_body(doc: Document, m: Mention, lower: frozenset[str] = frozenset()) -> s
                     return None
                 return "acronym of no body"
     return None
-
-
-def _demonym(word: str, countries: frozenset[str]) -> bool:
-    """"Ugandan", "Libyan", "Egyptian", "Lebanese", "Iraqi": the adjective of a country's name."""
-    for suffix in ("ian", "an", "n", "ese", "i", "ish"):
-        stem = word[:-len(suffix)] if word.endswith(suffix) else ""
-        if len(stem) >= 4 and any(c.startswith(stem) and len(c) - len(stem) <= 3 for c in countries):
-            return True
-    return False
 
 
 def _word(word: str) -> bool:

@@ -20,6 +20,7 @@ from functools import lru_cache
 from importlib import resources
 
 from corpus.records import Document, Mention
+from nlp.normalize import PLACE_GOVERNMENT
 
 PATTERNS = resources.files("nlp") / "patterns"
 DEFINED = re.compile(r"^\s*\(\s*(?:the\s+)?[\"“”']?\s*([A-Z][A-Za-z&.]{1,11})\s*[\"“”']?\s*\)")
@@ -170,8 +171,6 @@ def government_acronyms(doc: Document) -> None:
 CITY = re.compile(r"City of [A-Z][a-z]+(?: (?!Department|Office|Police|Board)[A-Z][a-z]+)?")
 STATE_ATTORNEY_GENERAL = re.compile(r"(?:Office of the )?(?P<state>[A-Z][a-z]+(?: [A-Z][a-z]+)?) Attorney General(?:['’]s Office)?")
 ATTORNEY_GENERAL = re.compile(r"(?:the )?(?:Office of the Attorney General|Attorney General['’]s Office)")
-PLACE_PREFIX = re.compile(r"(?:City|County|State|Village|Town) of [A-Z][a-z]+(?: [A-Z][a-z]+)?|[A-Z][a-z]+ County|"
-                          r"D\.?C\.?|District of Columbia|U\.?S\.?|United States")
 
 
 def _placed_names(names: set[str]) -> dict[str, str]:
@@ -181,7 +180,7 @@ def _placed_names(names: set[str]) -> dict[str, str]:
     for full in names:
         for short in names:
             if len(short.split()) >= 3 and full.endswith(" " + short) \
-                    and PLACE_PREFIX.fullmatch(full[:-len(short)].strip()):
+                    and PLACE_GOVERNMENT.fullmatch(full[:-len(short)].strip()):
                 placed.setdefault(short, set()).add(full)
     return {short: fulls.pop() for short, fulls in placed.items() if len(fulls) == 1}
 

@@ -38,6 +38,10 @@ FIELD_OFFICES = {
     "Washington": {"Virginia"},
 }
 
+# a place's government, as a body's name starts with it ("City of Chicago Department of Human Resources", "DC ...")
+PLACE_GOVERNMENT = re.compile(r"(?:the\s+)?(?:City|County|State|Village|Town|Commonwealth|Government|District)\s+of\s+.+|"
+                              r".+\s+(?:Government|County)|D\.?C\.?|District of Columbia|U\.?S\.?|United States")
+
 STATE_ABBREVIATIONS = {**{k.lower(): v for k, v in STATES.items()},
                        "fla.": "Florida", "tex.": "Texas", "ala.": "Alabama", "calif.": "California"}
 

@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from wordfreq import zipf_frequency
 
 from nlp.entity_types import is_first_name, lists
+from nlp.normalize import COURTESY
 from nlp.pipeline import REPLACEABLE, set_ents
 
 
@@ -179,11 +180,11 @@ NAME_OVER_EMAIL = re.compile(rf"^[ \t]*{LETTER_NAME}[ \t]*\n[ \t]*E-?mail:[ \t]*
 CAPS_SURNAME = r"[A-Z]{2,}(?:-[A-Z][A-Za-z]+)?"
 CAPS_LAST_FIRST = re.compile(rf"(?<![\w-])(?P<name>(?P<last>{CAPS_SURNAME}), (?P<first>[A-Z][a-z]+(?: [A-Z][a-z]+){{0,2}}))"
                              r"[ \t]*$", re.M)
-COURTESY_CAPS = re.compile(rf"\b(?:Mr|Ms|Mrs)\.[ ]?(?P<name>{CAPS_SURNAME})(?![\w-])")
+COURTESY_CAPS = re.compile(rf"\b{COURTESY}(?<=\.)[ ]?(?P<name>{CAPS_SURNAME})(?![\w-])")
 # a schedule's guest, in capitals: "11:40am PHOTO w/MS. SHARMEEN OBAID-CHINOY", "MEETING w/JOHN BEYRLE, FORMER US AMB."
 SCHEDULE_GUEST = re.compile(r"\bw/(?P<honorific>(?:MS|MR|MRS|DR|AMB|SEN|GOV)\.?[ ])?(?P<name>[A-Z]{2,}(?:[ ][A-Z]\.)?(?:[ ][A-Z][A-Z'’-]+){1,2})"
                             r"(?=,|[ ](?:OF|FROM|AND|ON|TO|AT|FOR|RE)\b|[ ]*$)", re.M)
-SALUTATION = re.compile(r"^[ \t]*Dear[ ]+(?:Mr|Ms|Mrs|Miss|Dr)\.?[ ]+(?P<name>[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?)[ \t]*[:,]", re.M)
+SALUTATION = re.compile(rf"^[ \t]*Dear[ ]+{COURTESY}[ ]+(?P<name>[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?)[ \t]*[:,]", re.M)
 
 
 def _mailbox_of(name: str, local: str) -> bool:

@@ -28,6 +28,7 @@ from collections import defaultdict
 
 from nlp.entity_types import is_first_name, same_given_name
 from nlp.linking import initialism
+from nlp.normalize import PLACE_GOVERNMENT
 
 INITIAL = re.compile(r"^[A-Z]\.?$")
 SUFFIX = re.compile(r"^(?:Jr|Sr|II|III|IV)\.?$")
@@ -243,9 +244,6 @@ def plan_agency_merges(rows: list[dict], merges: Merges) -> None:
 
 CORE_BODY = re.compile(r"\b(?:Department|Office|Bureau|Agency|Commission|Board|Council|Committee|Court|Ministry|"
                        r"Police|Sheriff|Division|Unit|Branch|Service|Administration|Authority)\b")
-# a place's government, whose name before a body's is that body's full name ("City of Chicago Department of ...")
-GOVERNMENT = re.compile(r"(?:(?:the\s+)?(?:City|County|State|Village|Town|Commonwealth|Government|District)\s+of\s+.+|"
-                        r".+\s+(?:Government|County))")
 RUN_ON_OK = re.compile(r"^(?:and|of|for|&|on|in|at|to|the)\b", re.I)
 
 
@@ -264,7 +262,7 @@ def plan_run_ons(rows: list[dict], merges: Merges) -> None:
             if found is None and rest in names and len(rest.split()) >= 3:     # two agencies run together
                 found = names[rest]
             if found and found is not r and found["mentions"] > r["mentions"] and not RUN_ON_OK.match(rest) \
-                    and (not CORE_BODY.search(rest) or rest in names) and not GOVERNMENT.fullmatch(head) \
+                    and (not CORE_BODY.search(rest) or rest in names) and not PLACE_GOVERNMENT.fullmatch(head) \
                     and not head.endswith(("Embassy", "Consulate")):        # "U.S. Embassy New Delhi": a post
                 merges.merge(found["id"], r["id"], f"{found['name']!r} run on into the text after it")
                 break
@@ -284,7 +282,7 @@ def plan_short_forms(rows: list[dict], merges: Merges) -> None:
     agencies = [r for r in rows if r["type"] == "AGENCY" and len(_words(r["name"])) >= 2]
     for r in agencies:
         mine = _words(r["name"])
-        if r["name"].isupper() or GOVERNMENT.fullmatch(r["name"]):     # "City of Chicago" is no short form of its
+        if r["name"].isupper() or PLACE_GOVERNMENT.fullmatch(r["name"]):     # "City of Chicago" is no short form of its
             continue                                                     # "City of Chicago Department of ..."
         holders: dict[int, list[dict]] = defaultdict(list)
         for o in agencies:
