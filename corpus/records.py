@@ -5,6 +5,7 @@ worker processes can pickle them.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,9 +80,18 @@ class Document:
 
     def chunk_at(self, page: int, offset: int) -> int | None:
         """The index in `chunks` of the passage that holds this offset of this page."""
-        for i, c in enumerate(self.chunks):
-            if c.first_page == page and c.char_start <= offset < c.char_end:
-                return i
+        key = (id(self.chunks), len(self.chunks))
+        if getattr(self, "_chunk_starts", (None,))[0] != key:      # (chunks, {page: ([starts], [indices])})
+            by_page: dict[int, tuple[list[int], list[int]]] = {}
+            for i, c in enumerate(self.chunks):
+                starts, indices = by_page.setdefault(c.first_page, ([], []))
+                starts.append(c.char_start)
+                indices.append(i)
+            self._chunk_starts = (key, by_page)
+        starts, indices = self._chunk_starts[1].get(page, ([], []))
+        at = bisect.bisect_right(starts, offset) - 1
+        if at >= 0 and offset < self.chunks[indices[at]].char_end:
+            return indices[at]
         return None
 
 

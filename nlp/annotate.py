@@ -144,14 +144,31 @@ def _parts(label: str, text: str, offset: int) -> list[tuple[int, int]]:
     return [(offset, offset + len(text))]
 
 
+SPAN_CHARS = 100_000      # the most text spaCy reads at once (a page longer than this is read in pieces)
+
+
+def spans_read(doc: Document) -> list[tuple[int, int, int]]:
+    """(page, start, end) of the text the model reads at once: a page whole, so that a name is never cut
+    where one passage ends and the next begins ("... State's Attorney or U.S. | Attorney for the Northern
+    District"); a longer page in runs of whole passages."""
+    spans: list[list[int]] = []
+    for c in doc.chunks:
+        if spans and spans[-1][0] == c.first_page and c.char_end - spans[-1][1] <= SPAN_CHARS:
+            spans[-1][2] = c.char_end
+        else:
+            spans.append([c.first_page, c.char_start, c.char_end])
+    return [tuple(s) for s in spans]
+
+
 def annotate(doc: Document, nlp: Language | None = None) -> Document:
     nlp = nlp or load_pipeline()
     doc.doc_type = classify(doc)
     doc.chunks = chunk_pages(doc.pages)
-    squeezed = [squeeze(c.text) for c in doc.chunks]
+    pages = {p.number: p.text for p in doc.pages}
+    read = spans_read(doc)
+    squeezed = [squeeze(pages[page][s:e]) for page, s, e in read]
     stamped = bool(RELEASE_STAMP.search(doc.text))
-    for index, (chunk, (text, where), parsed) in enumerate(
-            zip(doc.chunks, squeezed, nlp.pipe((s[0] for s in squeezed), batch_size=64))):
+    for (page, offset, _), (text, where), parsed in zip(read, squeezed, nlp.pipe((s[0] for s in squeezed), batch_size=64)):
         for ent in parsed.ents:
             if ent.label_ not in KEEP or (ent.label_ == "FOIA_EXEMPTION_BARE" and not stamped):
                 continue
@@ -169,11 +186,10 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
                 name, normalized = canonical(label, text[s:e], ent.ent_id_)
                 if not _plausible(label, text[s:e], normalized, known=bool(ent.ent_id_)):
                     continue
-                start, end = where[s], where[e - 1] + 1
-                doc.mentions.append(Mention(type=label, text=chunk.text[start:end], canonical=name,
-                                            normalized=normalized, page=chunk.first_page,
-                                            start=chunk.char_start + start, end=chunk.char_start + end,
-                                            chunk_index=index, attributes=about))
+                start, end = offset + where[s], offset + where[e - 1] + 1
+                doc.mentions.append(Mention(type=label, text=pages[page][start:end], canonical=name,
+                                            normalized=normalized, page=page, start=start, end=end,
+                                            chunk_index=doc.chunk_at(page, start), attributes=about))
     doc.mentions = [m for m in doc.mentions if not is_noise(m)]
     _common_words(doc)
     person_context(doc)

@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from nlp.entity_types import country_of
+from nlp.entity_types import country_of, is_first_name, lists
 from nlp.normalize import FIELD_OFFICES, STATES
 from nlp.pipeline import REPLACEABLE, set_ents
 
@@ -21,7 +21,17 @@ NAME_WORD_RX = r"(?:[A-Z][A-Za-z'’.-]*[A-Za-z]|[A-Z])"
 # the small words inside the name
 BODY_NAME = re.compile(rf"\b{BODY_HEAD}[ ](?:of|on|for)[ ](?:the[ ])?{NAME_WORD_RX}"
                        rf"(?:[ ](?:(?:and|&|of|for|the|on)[ ])*{NAME_WORD_RX})*")
-NOT_BODY_TAIL = {"Directors", "Trustees", "Governors", "Supervisors"}     # a company's or a school's board
+# a company's or a school's board, and a heading's "Division of Responsibilities"
+NOT_BODY_TAIL = {"Directors", "Trustees", "Governors", "Supervisors", "Responsibilities", "Duties", "Powers"}
+CAPS_WORD = re.compile(r"\b[A-Z][A-Z'’]+\b")
+SMALL_WORDS = {"OF", "ON", "FOR", "THE", "AND"}
+
+
+def title_view(text: str) -> str:
+    """The text with each word in capitals written as a title ("BUREAU OF INVESTIGATIVE SERVICES" ->
+    "Bureau of Investigative Services"), so that the name patterns read a letterhead or a memo's heading
+    as they read a sentence; as long as the text, so a match's offsets are the text's."""
+    return CAPS_WORD.sub(lambda m: m.group().lower() if m.group() in SMALL_WORDS else m.group().capitalize(), text)
 
 
 @Language.component("body_names")
@@ -35,9 +45,9 @@ def body_names(doc: Doc) -> Doc:
     the model's reading stands."""
     ents = list(doc.ents)
     spans = []
-    for m in BODY_NAME.finditer(doc.text):
+    for m in BODY_NAME.finditer(title_view(doc.text)):
         span = doc.char_span(m.start(), m.end(), label="ORG", alignment_mode="contract")
-        if span is None or any(t.text in NOT_BODY_TAIL for t in span):
+        if span is None or any(t.text.capitalize() in NOT_BODY_TAIL for t in span):
             continue
         around = next((e for e in ents if e.start <= span.start and span.end <= e.end and "\n" not in e.text), None)
         if around is not None:        # "the City of Chicago Department of Law" read as a place: a body
@@ -70,9 +80,12 @@ ORG_LINE = re.compile(r"(?m)^[ \t]*(?P<name>(?:The[ ]+)?(?:[A-Z][\w'’&.-]*[ ]+
 UNIT_WORDS = ("Operations|Investigations?|Investigative|Case|Gang|Narcotics|Crimes?|Homicide|Vice|Gun|Tactical|Patrol|"
               "Intelligence|Detectives?|Fugitive|Warrants?|SWAT|Traffic|Canine|K-9|Evidence|Forensics?|Enforcement|"
               "Bomb|Arson|Robbery|Burglary|Auto|Theft|Marine|Mounted|Gangs|Drug|Drugs|Surveillance|Undercover|"
-              "Victims?|Juvenile|Sex|Cyber|Firearms|Prisoner|Detention|Transport|Custody|Internal|Affairs|Recruit|Forfeiture")
-UNIT = re.compile(rf"(?<![\w-])(?P<name>(?:[A-Z][A-Za-z'’-]*[ ]){{0,4}}?(?:{UNIT_WORDS})[ \n]"
-                  rf"(?:[A-Z][A-Za-z'’-]*[ ]){{0,2}}(?:Unit|Squad|Team|Task[ ]Force|Section))(?![\w-])(?![ ]+\d)")
+              "Victims?|Juvenile|Sex|Cyber|Firearms|Prisoner|Detention|Transport|Custody|Internal|Affairs|Recruit|Forfeiture|"
+              "Technical|Finance")
+# ("Vice/Asset Forfeiture Division": two units' names joined)
+UNIT = re.compile(rf"(?<![\w/-])(?P<name>(?:[A-Z][A-Za-z'’/-]*[ ]){{0,4}}?(?:{UNIT_WORDS})[ \n]"
+                  rf"(?:[A-Z][A-Za-z'’-]*[ ]){{0,2}}(?:Unit|Squad|Team|Task[ ]Force|Section|Division|Lab|Laboratory))"
+                  rf"(?![\w-])(?![ ]+\d)")
 # capitalised words ending the line before a unit's name that a line break cut from it ("Funds; Special\n")
 WRAPPED_LEAD = re.compile(r"(?<![\w-])(?P<words>(?:[A-Z][a-z]+[ ]?){1,2})\n\Z")
 UNIT_NOT_LEAD = {"The", "Official", "Advance", "Funds", "For", "To", "From", "Re", "Subject", "Dear", "A", "An", "Our",
@@ -87,6 +100,9 @@ OFFICE = re.compile(r"(?<![\w.])(?P<name>(?:(?:[A-Z][a-z]+[ ]){1,3}State['’]s[
                     r"(?<![-'’])(?:St\.[ ])?(?:[A-Z][a-z]+(?:['’]s)?[ ]){1,2}(?:County|Parish)[ ]Sheriff['’]s[ ]"
                     r"(?:Office|Department)|"
                     rf"(?:Office[ ]of[ ]the[ ])?(?:{'|'.join(sorted(STATES.values()))})[ ]Attorney[ ]General(?:['’]s[ ]Office)?|"
+                    rf"(?:{'|'.join(sorted(STATES.values()))})[ ](?:State[ ](?:Assembly|Senate)|General[ ]Assembly|"
+                    r"Legislature|State[ ]Legislature|House[ ]of[ ](?:Representatives|Delegates))|"
+                    r"(?:[A-Z][a-z]+[ ]){1,4}Port[ ]of[ ]Entry|"
                     r"(?:Circuit|District|Superior|Supreme|Appellate|Municipal|Probate|Juvenile|Family)[ ]Court[ ]"
                     r"(?:of|for)[ ](?:the[ ])?[A-Z][a-z]+(?:[ ](?:of[ ])?[A-Z][a-z]+){0,3}))"
                     r"(?![ ]+[A-Z][a-z]+[ ][A-Z])")
@@ -97,29 +113,35 @@ EMBASSY = re.compile(r"(?<![\w.])(?P<name>(?:U\.S\.|US|American)[ ](?:Embassy|Co
 THE_COUNTRIES = ("United", "Netherlands", "Philippines", "Bahamas", "Czech", "Dominican", "Central African")
 NATIONAL_GOVERNMENT = re.compile(r"(?<![\w-])(?P<name>(?P<demonym>[A-Z][a-z]+)[ ][Gg]overnment)(?![\w-])")
 # an ICE field office, named as the death reports do: "released Mr. HERNANDEZ into ERO Miami custody"
-ERO_OFFICE = re.compile(rf"(?<![\w.])(?P<name>ERO[ ](?:{'|'.join(map(re.escape, FIELD_OFFICES))}))(?![ ]Field|\w)")
+# or "ICE Enforcement and Removal Operations (ERO) Detroit"
+ERO_OFFICE = re.compile(rf"(?<![\w.])(?P<name>(?:ERO|(?:ICE\s)?Enforcement\sand\sRemoval\sOperations\s\(ERO\))[ ]"
+                        rf"(?P<city>{'|'.join(map(re.escape, FIELD_OFFICES))}))(?![ ]Field|\w)")
 # a letterhead's government after its department and a bullet (OCR: a dash): "Department of Police · City of Chicago"
 LETTERHEAD_CITY = re.compile(r"\b(?:Department|Office|Bureau|Board|Commission)[ ](?:of|for)[ ][A-Z][A-Za-z ]{2,40}?"
-                             r"[ ][·•+|-][ ](?P<name>(?:City|County|State|Village|Town)[ ]of[ ][A-Z][a-z]+"
+                             r"[ ][·•+|«»*~–—-][ ](?P<name>(?:City|County|State|Village|Town)[ ]of[ ][A-Z][a-z]+"
                              r"(?:[ ](?:Heights|Park|City|Beach|Springs|Falls|Lake|Hills|Rapids|Rock|York|Orleans))?)")
 
 
 @Language.component("office_names")
 def office_names(doc: Doc) -> Doc:
     """Public bodies the model cuts up or reads as places or people: head-last police units ("Funds for the
-    Special Operations Unit"), offices named for their head or a court's seat ("the Cook County State’s
-    Attorney", "U.S. Attorney for the Northern District of Illinois", "the Circuit Court of Cook County"),
+    Special Operations Unit", "ORGANIZED CRIME DIVISION"), offices named for their head or a court's seat ("the
+    Cook County State’s Attorney", "U.S. Attorney for the Northern District of Illinois", "the Circuit Court of
+    Cook County"), a state's legislature ("California State Assembly"), a port of entry,
     ICE's field offices ("ERO Miami"), embassies named for their city ("U.S. Embassy New Delhi") and a
     country's government named by its people ("the Uzbek government": Government of Uzbekistan).
     A span of ours takes the place of the model's entities inside it or crossing its edge; the ruler's stand."""
     ents = list(doc.ents)
     spans = []
     named = (ERO_OFFICE, EMBASSY, NATIONAL_GOVERNMENT)      # our span names the body, whatever a token's id says
+    titled = title_view(doc.text)
     for rx in (UNIT, OFFICE, LETTERHEAD_CITY, *named):
-        for m in rx.finditer(doc.text):
+        for m in rx.finditer(titled if rx is UNIT else doc.text):
             start = m.start("name")
             name = m.group("name")
-            if rx is NATIONAL_GOVERNMENT:
+            if rx is ERO_OFFICE:
+                name_id = f"ERO {m.group('city')}"
+            elif rx is NATIONAL_GOVERNMENT:
                 if not (country := country_of(m.group("demonym"))):
                     continue
                 name_id = f"Government of {'the ' if country.startswith(THE_COUNTRIES) else ''}{country}"
@@ -135,7 +157,10 @@ def office_names(doc: Doc) -> Doc:
                 continue
             if rx is UNIT and re.match(rf"(?:{UNIT_WORDS})\b", name) \
                     and (lead := WRAPPED_LEAD.search(doc.text, max(0, start - 40), start)) \
-                    and lead.group("words").split()[0] not in UNIT_NOT_LEAD:         # "Special\nOperations Unit"
+                    and not set(lead.group("words").split()) & (UNIT_NOT_LEAD | lists()["TITLE_WORDS"]) \
+                    and not is_first_name(lead.group("words").split()[0]):
+                # "Special\nOperations Unit", not "Administrative Manager\nFinance Division" (a signer's title) nor
+                # "Todd English\nInvestigations Division" (a point of contact's name)
                 start = lead.start("words")
                 name = doc.text[start:m.end("name")]
             span = doc.char_span(start, start + len(name), label="AGENCY", span_id=name_id if rx in named else 0)

@@ -13,6 +13,7 @@ dictionary of given names, nicknames from the `nicknames` package.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from corpus.records import Document, Mention
@@ -130,8 +131,10 @@ def body_type(name: str) -> str | None:
         return "ORG"                     # "DC Open Government Coalition", "National Sheriffs' Association"
     if words & STRONG_ORG or re.search(r"\bBoard of (?:Directors|Trustees)\b", name):   # a company's board               # "Wackenhut Services, Inc", "Freedom and Justice Party"
         return "ORG"
-    if words & known["AGENCY_WORDS"] or name.endswith("Service Processing Center"):   # ICE's own detention centres
-        return "AGENCY"                  # "Boca Raton Police Services Department", "Krome North Service Processing Center"
+    if words & known["AGENCY_WORDS"] or name.endswith(("Service Processing Center", "Port of Entry")) \
+            or re.search(r"\b(?:State Assembly|General Assembly|State Senate|House of Delegates)$", name):
+        return "AGENCY"     # "Boca Raton Police Services Department", "Krome North Service Processing Center" (ICE's own
+                            # detention centre), "Paso Del Norte Port of Entry", "California State Assembly"
     if words & known["ORG_WORDS"]:
         return "ORG"
     return None
@@ -167,13 +170,22 @@ def person_problem(name: str, header: bool = False) -> str | None:
     return None
 
 
+def garbled(name: str) -> bool:
+    """OCR's reading of handwriting, a seal or a smudge ("Witeay Degqenl", "Wwlute ond"): two words or more,
+    none a first name, an initial or a word people often write (Zipf 2.5: "Hernandez" is, "Degqenl" is not)."""
+    from wordfreq import zipf_frequency
+    words = name.replace(",", " ").split()
+    return len(words) >= 2 and not any(is_first_name(w) or re.fullmatch(r"[A-Z]\.?", w)
+                                       or zipf_frequency(w.lower(), "en") >= 2.5 for w in words)
+
+
 def _common(word: str) -> bool:
     """An everyday English word ("cancer", "editor"), or a short acronym ("DC")."""
     from wordfreq import zipf_frequency
     return (word.isupper() and len(word) <= 3) or zipf_frequency(word.lower(), "en") >= 3.5
 
 
-GENERIC = {"Board", "Council", "Office", "Department", "Committee", "Commission", "Agency", "Bureau", "Government",
+GENERIC = {"Board", "Council", "Office", "Department", "Committee", "Commission", "Agency", "Bureau", "Government", "Authority",
            "Administration", "Court", "Ministry", "Embassy", "Division", "Unit", "Section", "Branch", "Field Office",
            "Contract Detention Facility", "Regional Jail", "Detention Center", "County Jail", "Government Ethics"}
 # the State Department's release stamp around its name: "UNCLASSIFIED U.S. Department of State Case No"
@@ -452,7 +464,11 @@ def fix_types(doc: Document) -> None:
     lower = lower_words(doc)
     header_agencies = {m.attributes["agency"] for m in doc.mentions
                        if m.type == "PERSON" and isinstance(m.attributes.get("agency"), str)}
+    scanned = {p.number for p in doc.pages if p.method in ("ocr", "text+ocr")}
+    words = Counter(re.findall(r"[\w'’-]+", doc.text.lower())) if scanned else Counter()
     for m in doc.mentions:
+        if m.type == "PERSON" and m.page in scanned and garbled(m.canonical) and words[m.canonical.split()[-1].lower()] < 2:
+            continue           # once in a scan, no word a name's or a word's: OCR noise (a detainee's name recurs)
         if m.type in ("AGENCY", "ORG"):
             _trim_body(m)
             m.canonical = STAMP_AROUND.sub("", m.canonical).strip() or m.canonical

@@ -168,6 +168,8 @@ def government_acronyms(doc: Document) -> None:
             m.attributes["acronym"] = m.text.strip()
 
 
+PLACE_BODY = re.compile(r"(?:[Tt]he\s+)?(?:City|County|State|Village|Town)\s+[Oo]f\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)?")
+LOCATIVE = re.compile(r"\b(?:in|at|near|from|to|for|across|throughout|around|outside|inside|into)\s+(?:the\s+)?\Z", re.I)
 CITY = re.compile(r"City of [A-Z][a-z]+(?: (?!Department|Office|Police|Board)[A-Z][a-z]+)?")
 STATE_ATTORNEY_GENERAL = re.compile(r"(?:Office of the )?(?P<state>[A-Z][a-z]+(?: [A-Z][a-z]+)?) Attorney General(?:['’]s Office)?")
 ATTORNEY_GENERAL = re.compile(r"(?:the )?(?:Office of the Attorney General|Attorney General['’]s Office)")
@@ -207,6 +209,10 @@ def local_government(doc: Document) -> None:
         for m in doc.mentions:
             if m.attributes.get("acronym") == "City":      # a defined term, not an acronym
                 del m.attributes["acronym"]
+    for m in doc.mentions:      # "The City of Chicago has retained ...", "the State of Louisiana issued": the government
+        if m.type == "GPE" and PLACE_BODY.fullmatch(m.text) and not LOCATIVE.search(
+                next(p.text for p in doc.pages if p.number == m.page), max(0, m.start - 12), m.start):
+            m.type, m.canonical = "AGENCY", re.sub(r"^[Tt]he\s+", "", re.sub(r"\s+", " ", m.text)).replace(" Of ", " of ")
     states = {f"Office of the {a.group('state')} Attorney General" for m in agencies
               if (a := STATE_ATTORNEY_GENERAL.fullmatch(m.canonical))}
     if len(states) == 1:
@@ -229,6 +235,7 @@ def department_units(doc: Document) -> None:
     for m in doc.mentions:
         if m.type == "ORG" and DEPARTMENT_UNIT.fullmatch(m.canonical) and not set(m.canonical.split()) & business:
             m.type = "AGENCY"
+
 
 
 ACRONYM = r"[A-Z]{2,6}(?:/[A-Z]{2,6})?"          # "COPA/IPRA": two names of one body

@@ -115,8 +115,8 @@ def canonical_agency(text: str) -> str:
     # "CPD's Bureau of Organized Crime": the unit's name without its agency's acronym
     name = re.sub(r"^[A-Z]{2,6}['’]s\s+(?=(?:Bureau|Office|Division|Unit|Section|Department)\b)", "", name)
     name = re.sub(r",?\s+(?:[A-Z]{2})$", "", name) if re.search(r"\b(?:Office|Department|Police|Jail|Center)\s*,?\s+[A-Z]{2}$", name) else name
-    if name.isupper() and len(name) > 6:
-        name = name.title().replace("'S ", "'s ")
+    if len(name) > 6 and name.upper() == re.sub(r"\b(?:of|on|for|the|and)\b", lambda m: m.group().upper(), name):    # "BUREAU of ..."
+        name = re.sub(r"(?<=\s)(?:Of|On|For|The|And)\b", lambda m: m.group().lower(), name.title()).replace("'S ", "'s ")
     for pattern, repl in AGENCY_FIXES:
         name = re.sub(pattern, repl, name)
     return name

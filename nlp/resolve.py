@@ -15,14 +15,18 @@ than a missed one:
   beside the OCR's "Jacob I Sullivan") and the two share a document. A lone first name that is no
   one's surname is dropped: it is never a PERSON on its own.
 - AGENCY: an acronym defined anywhere in the corpus ("Board of Ethics and Government
-  Accountability (BEGA)") is that agency everywhere, also where the model read it as an ORG;
+  Accountability (BEGA)") is that agency everywhere, also where the model read it as an ORG; one
+  only spelled by an agency's initials is that agency where a document names both;
   names that differ only in case, punctuation or a leading "the" are one; a name run on into the
   text after it, and a short form named beside the full name, join it, but never a rarer run-on
   (`_rarer_run_on`); a one-word name goes to the body the corpus names most, unless it is
   in capitals (an acronym: "TAX").
+- Both: a name OCR misread ("Organtzed Crime Division", "Maureen Bigganc") joins the name a document they
+  share gives more often.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 
@@ -191,10 +195,13 @@ def _place(name: str) -> str | None:
     return {"district of columbia": "dc", "districts": "dc", "united states": "us"}.get(place, place.replace(" ", ""))
 
 
+MIXED_ACRONYM = re.compile(r"(?=(?:.*[A-Z]){2})(?:[A-Z][a-z]?){2,4}")     # "MoJ", "DoS": "MOJ", "DOS"
+
+
 def plan_agency_merges(rows: list[dict], merges: Merges) -> None:
     by_key: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
-        if len(_key(r["name"]).split()) >= 2 or r["name"].isupper():
+        if len(_key(r["name"]).split()) >= 2 or r["name"].isupper() or MIXED_ACRONYM.fullmatch(r["name"]):
             by_key[(r["type"], _key(r["name"]))].append(r)
     for group in by_key.values():
         places = {_place(r["name"]) for r in group} - {None}
@@ -224,7 +231,9 @@ def plan_agency_merges(rows: list[dict], merges: Merges) -> None:
             defined[short + "?"] = defined.get(short + "?", set()) | {merges.root(r["id"])}
     for r in rows:
         name = r["name"].strip()
-        owners = defined.get(name, set()) or (defined.get(name + "?", set()) if name.isupper() else set())
+        owners = defined.get(name, set())
+        if not owners and name.isupper():     # initials alone are weaker: the body must be named beside them
+            owners = {o for o in defined.get(name + "?", set()) if merges.rows[o]["docs"] & r["docs"]}
         owners = {merges.root(o) for o in owners} - {merges.root(r["id"])}
         if len(owners) > 1:      # "DC Board of Ethics ..." and "Board of Ethics ...": one, if one name is in all
             top = max(owners, key=lambda o: merges.rows[o]["mentions"])
@@ -245,6 +254,37 @@ def plan_agency_merges(rows: list[dict], merges: Merges) -> None:
 CORE_BODY = re.compile(r"\b(?:Department|Office|Bureau|Agency|Commission|Board|Council|Committee|Court|Ministry|"
                        r"Police|Sheriff|Division|Unit|Branch|Service|Administration|Authority)\b")
 RUN_ON_OK = re.compile(r"^(?:and|of|for|&|on|in|at|to|the)\b", re.I)
+
+
+def _misread(word: str, right: str) -> bool:
+    """"Organtzed" for "Organized", "Bigga" for "Biggane", "}Roti" for "Roti": OCR's reading of a word, if it is
+    no word a dictionary knows and close to the other, or the other cut short, or the other with a speck."""
+    from wordfreq import zipf_frequency
+    word, right = word.lower(), right.lower()
+    letters = re.sub(r"[^\w'’-]", "", word)
+    return letters == right or (len(word) >= 4 and right.startswith(word)) or (
+        zipf_frequency(word, "en") < 1.5 and difflib.SequenceMatcher(None, word, right).ratio() >= 0.75)
+
+
+def plan_misreadings(rows: list[dict], merges: Merges) -> None:
+    """"ORGANTZED CRIME DIVISION" beside "Organized Crime Division", "Maureen Bigganc" beside "Maureen Biggane"
+    in one scan: a name OCR misread (each word that differs is `_misread`) joins the name a document it shares
+    gives more often; a person's first name must be the same. "Eastern District" never joins "Western District"."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        words = r["name"].split()
+        if len(words) >= 2 and not re.search(r"\d", r["name"]) and (
+                r["type"] == "AGENCY" and not r["name"].isupper() or r["type"] == "PERSON"):
+            groups[(r["type"], len(words), words[0] if r["type"] == "PERSON" else words[-1].lower())].append(r)
+    for group in groups.values():
+        group.sort(key=lambda r: -r["mentions"])
+        for i, r in enumerate(group):
+            for keep in group[:i]:
+                differ = [(a, b) for a, b in zip(r["name"].split(), keep["name"].split()) if a.lower() != b.lower()]
+                if differ and keep["mentions"] > r["mentions"] and keep["docs"] & r["docs"] \
+                        and all(_misread(a, b) for a, b in differ):
+                    merges.merge(keep["id"], r["id"], f"an OCR misreading of {keep['name']!r}, in a document they share")
+                    break
 
 
 def plan_run_ons(rows: list[dict], merges: Merges) -> None:
@@ -362,6 +402,7 @@ def plan_merges(rows: list[dict], law_acronyms: frozenset[str] = frozenset()) ->
     drop += [r["id"] for r in rows if r["type"] == "ORG" and r["name"].isupper() and r["name"] in law_acronyms
              and r["name"] not in bodies]
     plan_agency_merges([r for r in rows if r["type"] in ("AGENCY", "ORG")], merges)
+    plan_misreadings(rows, merges)
     plan_run_ons(rows, merges)
     plan_short_forms(rows, merges)
     plan_generic(rows, merges)

@@ -428,3 +428,66 @@ def test_a_government_named_by_its_people_and_a_blank_line_between_names():
     found = mentions("From: Koh, Harold Hongju\nTo: Sullivan, Jacob J; Mills, Cheryl D\nSent: Fri Jul 31 07:08:21 2009\n"
                      "Subject: DEAL DONE! For Secy Clinton Meeting THIS AM With Swiss FM Calmy-Rey\n\nCheryl, Jake:\n\n\n")
     assert not [p for p in by_type(found, "PERSON") if "Calmy-Rey" in p and "Cheryl" in p]
+
+
+# lucyparsons_1505-documents/CPD_FOIA15-6708RequestForChecks.pdf, CPD_FOIA16-0189redactions.pdf
+def test_a_memos_heading_in_capitals_and_its_divisions_are_agencies():
+    found = mentions("BUREAU OF INVESTIGATIVE SERVICES 30 October 2009\nORGANIZED CRIME DIVISION\n\n"
+                     "TO: Ernest T. Brown\nChief\nDetective Division\n\nSubject: Payment Request\n")
+    assert {"Bureau of Investigative Services", "Organized Crime Division", "Detective Division"} \
+        <= by_type(found, "AGENCY")
+    found = mentions("Rahm Emanuel Department of Police « City of Chicago John J. Escalante\nMayor\n")
+    assert "City of Chicago" in by_type(found, "AGENCY")        # OCR's bullet between the letterhead's bodies
+    found = mentions("THE BOARD OF DIRECTORS shall meet.\n\nDIVISION OF RESPONSIBILITIES\n\nEach party shall pay.\n")
+    assert not by_type(found, "AGENCY")
+
+
+# invinst_chicago-police-data/follow-up_FOIA.pdf: its two lines fall in two passages
+def test_a_name_across_the_edge_of_two_passages_is_one_name():
+    words = " ".join(["whether"] * 118)
+    found = mentions(f"{words} the case was referred to the offices of the Cook County State’s Attorney or U.S. \n"
+                     "Attorney for the Northern District of Illinois\n○\nIf so, which\n" + " ".join(["date"] * 40) + "\n")
+    assert "U.S. Attorney for the Northern District of Illinois" in by_type(found, "AGENCY")
+
+
+# ddr-BororUrlaHugoRoberto.pdf, ddr-Hernandez.pdf, HRCEmail_SeptemberWeb/C05773853.txt, HRCEmail_DecWeb/C05788044.txt
+def test_field_offices_ports_of_entry_legislatures_and_ministries():
+    found = mentions("USBP transferred Mr. BOROR-Urla to ICE Enforcement and \nRemoval Operations (ERO) Detroit custody.\n")
+    assert "ERO Detroit" in by_type(found, "AGENCY")
+    found = mentions("On May 18, 2019, Mr. HERNANDEZ applied for admission at the El Paso, Texas (TX), Paso \n"
+                     "Del Norte Port of Entry. U.S. Customs and Border Patrol (CBP) served him.\n")
+    assert "Paso Del Norte Port of Entry" in by_type(found, "AGENCY")
+    found = mentions("She will address the California State Assembly on Monday.\n")
+    assert "California State Assembly" in by_type(found, "AGENCY")
+    found = mentions("Former California State Assembly Speaker Karen Bass is thought to be an early front-runner.\n")
+    assert "California State Assembly" in by_type(found, "AGENCY")        # the model's ORG, typed by its words
+    found = mentions("He talked with Negad and he has a lawyer over at MOJ trying to get any confirmation.\n")
+    assert "MOJ" in by_type(found, "AGENCY")
+
+
+# CelleBriteFOIA15-3895.pdf, CPD_FOIA15-6690RequestForChecks.pdf, CPD_FOIA16-0190redactions.pdf, ddr-Hernandez.pdf
+def test_a_letters_city_that_acts_and_a_police_documents_joined_units_and_labs():
+    found = mentions("Dear Mr. Kroll:\n\nThe City of Chicago has retained Drinker Biddle & Reath LLP to assist. "
+                     "The NTC leader for the City of Sirte will go.\n")
+    assert "City of Chicago" in by_type(found, "AGENCY")
+    assert "City of Sirte" not in by_type(found, "AGENCY")          # a place, after "for"
+    found = mentions("Chicago Police Department\nSubject: Payment Request - Unit 601 Subscription\n"
+                     "Office of Legal Affairs Unit 114\nVICE/ASSET FORFEITURE DIVISION\n"
+                     "for the Police Technicians assigned to the Technical Lab. Chicago HIDTA paid.\n")
+    agencies = by_type(found, "AGENCY")
+    assert {"Vice/Asset Forfeiture Division", "Technical Lab", "HIDTA", "Office of Legal Affairs"} <= agencies
+    assert "Unit 114" not in agencies and "Asset Forfeiture Division" not in agencies
+    found = mentions("Chicago Police Department\nJohn Smith\nAdministrative Manager\nFinance Division\n")
+    assert "Finance Division" in by_type(found, "AGENCY")       # a signer's title on the line above is no part of it
+
+
+# CelleBriteFOIA15-3895.pdf: OCR of a signature and a stamp; ddr-style subject named twice; a release's minister
+def test_once_in_a_scan_a_name_of_no_known_words_is_ocr_noise():
+    from nlp.annotate import annotate
+    text = ("Approved by Witeay Degqenl on the form.\n\nMr. Nebane Abienwi was booked. Officers took Nebane Abienwi "
+            "to the hospital. Jamie Kalven asked.\n")
+    scan = annotate(Document(id="s", path="s.pdf", file_name="s.pdf", media_type="application/pdf",
+                             pages=[Page(1, text, method="ocr")])).mentions
+    people = by_type(scan, "PERSON")
+    assert "Witeay Degqenl" not in people and {"Nebane Abienwi", "Jamie Kalven"} <= people
+    assert "Abdulati Obeidi" in by_type(mentions("GOL FM Abdulati Obeidi traveled to Malta.\n"), "PERSON")   # not a scan

@@ -241,3 +241,41 @@ def test_one_body_name_of_two_places_is_two_bodies():
     assert not more
     # the name without its place is the body of the place named in its document
     assert ("Department of Human Resources", "City of Chicago Department of Human Resources") in pairs
+
+
+def test_initials_alone_join_a_body_only_where_it_is_named_and_mixed_case_acronyms_are_one():
+    # follow-up_FOIA.pdf's "BIA" is Chicago's Bureau of Internal Affairs, not the Bureau of Indian Affairs that
+    # a news item elsewhere names; no document spells BIA out, so initials alone decide nothing across documents
+    pairs, _ = merged([row(1, "Bureau of Indian Affairs", 2, "AGENCY", docs=("news",)),
+                       row(2, "BIA", 3, "AGENCY", docs=("cpd",)),
+                       row(3, "Office of Open Government", 9, "AGENCY", docs=("bega", "oog")),
+                       row(4, "OOG", 5, "AGENCY", docs=("oog",)),
+                       row(5, "MOJ", 2, "AGENCY", docs=("egypt",)), row(6, "MoJ", 1, "AGENCY", docs=("egypt",))])
+    assert ("Bureau of Indian Affairs", "BIA") not in pairs
+    assert ("Office of Open Government", "OOG") in pairs
+    assert ("MOJ", "MoJ") in pairs
+
+
+def test_an_agency_name_ocr_misread_joins_the_name_its_document_gives_more_often():
+    # CPD_FOIA16-0190redactions.pdf: "ORGANTZED CRIME DIVISION" and "SANIZED CRIME DIVISION" on its memos' heads
+    pairs, _ = merged([row(1, "Organized Crime Division", 30, "AGENCY", docs=("memo", "other")),
+                       row(2, "Organtzed Crime Division", 1, "AGENCY", docs=("memo",)),
+                       row(3, "Sanized Crime Division", 1, "AGENCY", docs=("memo",)),
+                       row(4, "Organlzed Crime Section", 1, "AGENCY", docs=("elsewhere",)),
+                       row(7, "Organized Crime Section", 5, "AGENCY", docs=("memo",)),
+                       row(5, "U.S. District Court for the Eastern District", 9, "AGENCY", docs=("memo",)),
+                       row(6, "U.S. District Court for the Western District", 2, "AGENCY", docs=("memo",))])
+    assert {("Organized Crime Division", "Organtzed Crime Division"), ("Organized Crime Division", "Sanized Crime Division")} <= pairs
+    assert not [p for p in pairs if p[1] == "Organlzed Crime Section"]       # they share no document
+    assert not [p for p in pairs if "Western" in p[1]]
+
+
+def test_a_persons_name_ocr_misread_or_cut_short_joins_the_fuller_one_of_its_document():
+    # CPD_FOIA15-6690RequestForChecks.pdf, CelleBriteFOIA15-3895.pdf, CPD_FOIA_15-2549.pdf
+    pairs, _ = merged([row(1, "Maureen Biggane", 9, docs=("memo",)), row(2, "Maureen Bigganc", 1, docs=("memo",)),
+                       row(3, "Ernest T. Brown", 12, docs=("memo",)), row(4, "Ernest T. Brow", 1, docs=("memo",)),
+                       row(5, "Nicholas J. Roti", 6, docs=("memo",)), row(6, "Nicholas J. }Roti", 1, docs=("memo",)),
+                       row(7, "John Carter", 5, docs=("memo",)), row(8, "John Carver", 1, docs=("memo",))])
+    assert {("Maureen Biggane", "Maureen Bigganc"), ("Ernest T. Brown", "Ernest T. Brow"),
+            ("Nicholas J. Roti", "Nicholas J. }Roti")} <= pairs
+    assert ("John Carter", "John Carver") not in pairs           # "Carver" is a word: another man
