@@ -6,7 +6,7 @@ import re
 from spacy.language import Language
 
 from corpus.records import Document, Mention
-from nlp.agreements import extract_agreement
+from nlp.agreements import AGREEMENT_ACRONYMS, extract_agreement
 from nlp.chunking import chunk_pages
 from nlp.clauses import split_clauses
 from nlp.doctype import classify, title
@@ -199,6 +199,10 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
         extract_agreement(doc)
         doc.clauses = split_clauses(doc.pages)
     resolve_acronyms(doc, (doc.agreement or {}).get("agency"))
+    if doc.doc_type == "moa":
+        for m in doc.mentions:         # the template's "DHS OIG", also where an agreement writes "OIG" alone
+            if m.type == "AGENCY" and m.canonical in AGREEMENT_ACRONYMS:
+                m.canonical = AGREEMENT_ACRONYMS[m.canonical]
     government_acronyms(doc)
     local_government(doc)
     listed_acronyms(doc)

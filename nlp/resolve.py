@@ -63,6 +63,7 @@ PLACE = re.compile(r"^(?:the\s+)?(?:D\.?C\.?|District of Columbia|District's|U\.
 def _key(name: str) -> str:
     """"D.C. Commission on ..." = "Commission on ...", "Bureau of Organized Crimes" = "... Crime"."""
     name = PLACE.sub("", re.sub(r"^the\s+", "", name.strip(), flags=re.I))
+    name = re.sub(r"['’]s\b", "", name)                     # "LEA's Internal Affairs Division" = "LEA Internal ..."
     key = re.sub(r"[^a-z0-9]+", " ", name.lower().replace("&", " and ")).strip()
     return re.sub(r"(?<=[a-z]{3})s\b", "", key)
 

@@ -279,3 +279,12 @@ def test_a_persons_name_ocr_misread_or_cut_short_joins_the_fuller_one_of_its_doc
     assert {("Maureen Biggane", "Maureen Bigganc"), ("Ernest T. Brown", "Ernest T. Brow"),
             ("Nicholas J. Roti", "Nicholas J. }Roti")} <= pairs
     assert ("John Carter", "John Carver") not in pairs           # "Carver" is a word: another man
+
+
+def test_a_possessive_is_no_other_name():
+    # every 287(g) MOA: "the LEA’s Internal Affairs Division", "The LEA Internal Affairs Division", "Internal Affairs Division"
+    pairs, _ = merged([row(1, "LEA's Internal Affairs Division", 90, "AGENCY", docs=("moa1", "moa2")),
+                       row(2, "LEA Internal Affairs Division", 60, "AGENCY", docs=("moa1", "moa2")),
+                       row(3, "Internal Affairs Division", 58, "AGENCY", docs=("moa1",))])
+    assert {("LEA's Internal Affairs Division", "LEA Internal Affairs Division"),
+            ("LEA's Internal Affairs Division", "Internal Affairs Division")} <= pairs
