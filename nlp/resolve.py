@@ -300,8 +300,8 @@ def plan_run_ons(rows: list[dict], merges: Merges) -> None:
         for cut in range(len(words) - 1, 1, -1):
             head, rest = " ".join(words[:cut]), " ".join(words[cut:])
             found = names.get(head.rstrip(","))
-            if found is None and rest in names and len(rest.split()) >= 3:     # two agencies run together
-                found = names[rest]
+            if found is None and rest in names and len(rest.split()) >= 3 and CORE_BODY.search(head):
+                found = names[rest]      # two agencies run together; not "Palm Beach" + "County Sheriff's Office"
             if found and found is not r and found["mentions"] > r["mentions"] and not RUN_ON_OK.match(rest) \
                     and (not CORE_BODY.search(rest) or rest in names) and not PLACE_GOVERNMENT.fullmatch(head) \
                     and not head.endswith(("Embassy", "Consulate")):        # "U.S. Embassy New Delhi": a post

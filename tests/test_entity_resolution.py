@@ -288,3 +288,12 @@ def test_a_possessive_is_no_other_name():
                        row(3, "Internal Affairs Division", 58, "AGENCY", docs=("moa1",))])
     assert {("LEA's Internal Affairs Division", "LEA Internal Affairs Division"),
             ("LEA's Internal Affairs Division", "Internal Affairs Division")} <= pairs
+
+
+def test_a_place_before_a_bare_body_name_is_one_name_not_two_run_together():
+    # FLORIDA MOAs: a bare "County Sheriff's Office" (a name cut by a line) must not take in Palm Beach County's
+    pairs, _ = merged([row(1, "County Sheriff's Office", 40, "AGENCY", docs=("a", "b")),
+                       row(2, "Palm Beach County Sheriff's Office", 12, "AGENCY", docs=("c",)),
+                       row(3, "Office of Open Government", 30, "AGENCY", docs=("d",)),
+                       row(4, "Board of Ethics Office of Open Government", 2, "AGENCY", docs=("d",))])
+    assert ("County Sheriff's Office", "Palm Beach County Sheriff's Office") not in pairs
