@@ -23,8 +23,6 @@ FRAGMENT = re.compile(r"^(?:County|Sheriff|Police|Office|Department|Dept|City|St
 # Accreditation Authority")
 SUBUNIT = re.compile(r"^LEA\b|\bInternal\s+Affairs\b|\b(?:Division|Unit|Section)$|\bCourts?\b|\bField\s+Office\b|"
                      r"\bOffice\s+of\s+(?:the\s+)?(?:Principal\s+Legal\s+Advisor|Chief\s+Counsel)\b|^Designated\b", re.I)
-# acronyms an ICE agreement uses undefined, by the template's own spelling elsewhere ("DHS OIG")
-AGREEMENT_ACRONYMS = {"OIG": "DHS Office of Inspector General"}
 QUOTES = "“”\"'‘’ "
 # the opening sentence names the party: "... an agreement between U.S. Immigration and Customs
 # Enforcement (ICE), a component of the Department of Homeland Security (DHS), and the X, hereinafter ..."

@@ -6,12 +6,13 @@ import re
 from spacy.language import Language
 
 from corpus.records import Document, Mention
-from nlp.agreements import AGREEMENT_ACRONYMS, extract_agreement
+from nlp.agreements import extract_agreement
 from nlp.chunking import chunk_pages
 from nlp.clauses import split_clauses
 from nlp.doctype import classify, title
 from nlp.linking import (attach_nicknames, department_units, government_acronyms, is_noise, link_entities,
-                          listed_acronyms, local_government, propagate_names, resolve_acronyms)
+                          listed_acronyms, local_government, propagate_names, release_shorthand,
+                          resolve_acronyms)
 from nlp.entity_context import person_context
 from nlp.entity_types import fix_types, split_bodies
 from nlp.normalize import COURTESY, HONORIFICS, STATES, TITLE_BEFORE, canonical, clean
@@ -199,11 +200,8 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
         extract_agreement(doc)
         doc.clauses = split_clauses(doc.pages)
     resolve_acronyms(doc, (doc.agreement or {}).get("agency"))
-    if doc.doc_type == "moa":
-        for m in doc.mentions:         # the template's "DHS OIG", also where an agreement writes "OIG" alone
-            if m.type == "AGENCY" and m.canonical in AGREEMENT_ACRONYMS:
-                m.canonical = AGREEMENT_ACRONYMS[m.canonical]
     government_acronyms(doc)
+    release_shorthand(doc)
     local_government(doc)
     listed_acronyms(doc)
     fix_types(doc)         # an acronym's full name decides its type too ("Freedom and Justice Party (FJP)")

@@ -106,8 +106,9 @@ OFFICE = re.compile(r"(?<![\w.])(?P<name>(?:(?:[A-Z][a-z]+[ ]){1,3}State['’]s[
                     r"(?:Circuit|District|Superior|Supreme|Appellate|Municipal|Probate|Juvenile|Family)[ ]Court[ ]"
                     r"(?:of|for)[ ](?:the[ ])?[A-Z][a-z]+(?:[ ](?:of[ ])?[A-Z][a-z]+){0,3}))"
                     r"(?![ ]+[A-Z][a-z]+[ ][A-Z])")
-# a mission named for its city or country: "U.S. Embassy New Delhi", "US Embassy in Uzbekistan" (not "U.S. Embassy Officials")
-EMBASSY = re.compile(r"(?<![\w.])(?P<name>(?:U\.S\.|US|American)[ ](?:Embassy|Consulate)(?P<in>[ ]in)?[ ]"
+# a mission named for its city or country: "U.S. Embassy New Delhi", "US Embassy in Uzbekistan", a cable's "Embassy
+# Santo Domingo" (not "U.S. Embassy Officials")
+EMBASSY = re.compile(r"(?<![\w.])(?P<name>(?:(?:U\.S\.|US|American)[ ])?(?:Embassy|Consulate)(?P<in>[ ]in)?[ ]"
                      r"(?:(?:New|San|Los|El|Abu|Addis|Kuala|Tel|Buenos|Port|Saint|St\.)[ ])?(?P<place>[A-Z][a-z]+))(?![\w-])")
 # a country's government named by its people: "the Uzbek government", "British government" (Government of ...)
 THE_COUNTRIES = ("United", "Netherlands", "Philippines", "Bahamas", "Czech", "Dominican", "Central African")
@@ -145,11 +146,16 @@ def office_names(doc: Doc) -> Doc:
                 if not (country := country_of(m.group("demonym"))):
                     continue
                 name_id = f"Government of {'the ' if country.startswith(THE_COUNTRIES) else ''}{country}"
+            elif rx is EMBASSY:
+                place = next((e for e in ents if e.label_ == "GPE" and e.start_char <= m.start("place") < e.end_char
+                              and "\n" not in e.text), None)
+                if place is None and not m.group("in"):
+                    continue                              # "U.S. Embassy Officials": the model sees no place
+                if place is not None and place.start_char == m.start("place"):
+                    name = doc.text[start:place.end_char]      # the whole place: "Embassy Santo Domingo"
+                name_id = name
             else:
                 name_id = name
-            if rx is EMBASSY and not m.group("in") and not any(
-                    e.label_ == "GPE" and e.start_char <= m.start("place") < e.end_char for e in ents):
-                continue                                  # "U.S. Embassy Officials": the model sees no place
             while (first := re.split(r"\s", name, maxsplit=1)[0]) in UNIT_NOT_LEAD and re.search(r"\s", name):
                 start += len(first) + 1
                 name = name[len(first) + 1:]

@@ -125,7 +125,7 @@ def body_type(name: str) -> str | None:
             return "AGENCY"
     words = set(WORD.findall(name))
     if re.match(r"(?:the\s+|The\s+)?(?:" + "|".join(map(re.escape, sorted(known["INTERNATIONAL_PREFIXES"]))) + r")\s",
-                name) and words & (known["AGENCY_WORDS"] | known["ORG_WORDS"]):
+                name) and words & (known["AGENCY_WORDS"] | known["ORG_WORDS"] | {"Assembly"}):
         return "ORG"                     # "European Parliament", "UN Human Rights Council": international bodies
     if WORD.findall(name)[-1:] and WORD.findall(name)[-1] in ORG_HEADS:
         return "ORG"                     # "DC Open Government Coalition", "National Sheriffs' Association"
@@ -185,15 +185,18 @@ def _common(word: str) -> bool:
     return (word.isupper() and len(word) <= 3) or zipf_frequency(word.lower(), "en") >= 3.5
 
 
+SOLE_TITLES = {"Sheriff", "Marshal", "Constable", "Mayor", "Governor", "Superintendent", "Commissioner"}
 GENERIC = {"Board", "Council", "Office", "Department", "Committee", "Commission", "Agency", "Bureau", "Government", "Authority",
            "Administration", "Court", "Ministry", "Embassy", "Division", "Unit", "Section", "Branch", "Field Office",
            "Contract Detention Facility", "Regional Jail", "Detention Center", "County Jail", "Government Ethics"}
 # the State Department's release stamp around its name: "UNCLASSIFIED U.S. Department of State Case No"
 STAMP_AROUND = re.compile(r"^(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|RELEASE IN (?:FULL|PART))\s+|\s+Case\s+No\.?$|"
                           r"^(?:Attorney\s+)?General['’]s\s+")      # "(Attorney) General's Public Access Counselor"
+# "Secretary's Outer Office": a room of the schedule; "Unit of Assignment", "Agency of Investigator": a form's fields
 BODY_NOT_WORDS = {"Decision", "Draft", "DRAFT", "Quorum", "Subject", "Resolution", "Declaration", "Notice", "Agenda", "Minutes",
                   "Payment", "Request", "Presentation", "PowerPoint", "Hearing", "Report", "Memo", "Period", "Room",
-                  "Subscription", "Wondercamp", "Outer", "List", "Letter", "Please", "Annual", "Invoice", "Inv"}      # "Secretary's Outer Office": a room of the schedule
+                  "Subscription", "Wondercamp", "Outer", "List", "Letter", "Please", "Annual", "Invoice", "Inv",
+                  "Assignment", "Investigator"}
 SHORT_NAMES = {"Council", "Board", "Commission"}      # what a document calls its council, board, commission
 TITLE_OF = re.compile(r"^(?:(?:Acting|Deputy|Assistant|Vice|Executive)\s+)?(?:Chair(?:man|woman|person)?|Director|"
                       r"Secretary|Head|Members?|President|Commissioner|General Counsel|Staff|Superintendent|Chief)"
@@ -277,8 +280,9 @@ def no_body(doc: Document, m: Mention, lower: frozenset[str] = frozenset()) -> s
     if re.search(r"\d[.\-]\d|§|\d{4}", name) or re.match(r"\s*§", page[m.end:m.end + 4]) \
             or re.fullmatch(r"X-[\w-]+|[A-Z][a-z]+(?:-[A-Z][a-z]+){2,}", name):
         return "a code or a number"      # "DC Code Section 1-909.01", "6B DCMR § 1803.6", a mail header's field
-    if last in known["NOT_BODY_TAILS"] or name in known["TITLE_ABBREVIATIONS"] or words[0] in known["TITLE_ABBREVIATIONS"]:
-        return "not a body"
+    if last in known["NOT_BODY_TAILS"] or name in known["TITLE_ABBREVIATIONS"] or words[0] in known["TITLE_ABBREVIATIONS"] \
+            or (len(words) == 1 and words[0] in SOLE_TITLES):
+        return "not a body"              # ("the Sheriff's used vehicle": an officer, not the office)
     if len(words) == 1 and name.endswith("s") and re.sub(r"(?:ies|s)$", lambda e: "y" if e.group() == "ies" else "",
                                                           name).title() in GENERIC:
         return "generic plural"          # "Boards"
@@ -405,7 +409,7 @@ ADDRESS = re.compile(r"\s+(?:\d{1,5}(?:\s+[NSEW]\.?)?\s+[A-Z]|\d{1,5}\s*$|\n\s*\
 LOWER_TAIL = re.compile(r"(?:\s+(?!(?:of|and|the|for|on|in|at|to|or|de|du|la)\b)[a-z][^\s]{0,3})+\s*$")
 KNOWN_BODY = re.compile(r"(?:U\.S\.|United States|State Department|Department of State)(?!\w)")
 TOPIC_TAIL = {"Review", "Strategy", "Initiative", "Dialogue", "Summit", "Conference", "Plan", "Roundtable",
-              "Forum", "Retreat", "Talks"}
+              "Forum", "Retreat", "Talks", "Response"}
 
 
 def _trim_body(m: Mention) -> None:
@@ -419,6 +423,9 @@ def _trim_body(m: Mention) -> None:
         cut = address.start()
     if (lower := LOWER_TAIL.search(text[:cut])) and lower.start() > 0:
         cut = lower.start()
+    if (topic := re.search(r"\s+(\w+)\s*$", text[:cut])) and topic.group(1) in TOPIC_TAIL \
+            and body_type(text[:topic.start()]) == "AGENCY":
+        cut = topic.start()            # a heading's "U.S. Government Response to ...": the government
     lead = 0
     if (known := KNOWN_BODY.search(text, 0, cut)) and known.start() > 0:
         before = [w for w in text[:known.start()].split() if w not in ("the", "The")]

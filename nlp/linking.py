@@ -20,10 +20,12 @@ from functools import lru_cache
 from importlib import resources
 
 from corpus.records import Document, Mention
-from nlp.normalize import PLACE_GOVERNMENT
+from nlp.normalize import PLACE_GOVERNMENT, canonical_agency
 
 PATTERNS = resources.files("nlp") / "patterns"
 DEFINED = re.compile(r"^\s*\(\s*(?:the\s+)?[\"“”']?\s*([A-Z][A-Za-z&.]{1,11})\s*[\"“”']?\s*\)")
+# acronyms an ICE agreement uses undefined, by the template's own spelling elsewhere ("DHS OIG")
+AGREEMENT_ACRONYMS = {"OIG": "DHS Office of Inspector General"}
 LEA = re.compile(r"(?:law\s+enforcement\s+agency|Law\s+Enforcement\s+Agency)[\"“”']?\s*\(\s*[\"“”']?(LEA)[\"“”']?\s*\)")
 
 
@@ -123,9 +125,9 @@ def _label_occurrences(doc: Document, names: dict[str, tuple[str, str]], retypab
 def resolve_acronyms(doc: Document, party: str | None = None) -> None:
     """Label every occurrence of an agency's acronym as that agency: acronyms defined in the
     document ("... Sheriff's Office (JWCSO)"), the initials of an agency it names in full, and the
-    generic `LEA` (the agreement's party when known, else left as `LEA`). An acronym takes its full
-    name's type: that of "Quadrennial Diplomacy and Development Review (QDDR)", a report the model read
-    as an ORG, is no agency's."""
+    generic `LEA` (the agreement's party when known, else left as `LEA`); in an agreement, also the
+    template's undefined `OIG`. An acronym takes its full name's type: that of "Quadrennial Diplomacy
+    and Development Review (QDDR)", a report the model read as an ORG, is no agency's."""
     pages = {p.number: p.text for p in doc.pages}
     defined: dict[str, str] = {}
     kinds: dict[str, str] = {}
@@ -149,23 +151,40 @@ def resolve_acronyms(doc: Document, party: str | None = None) -> None:
             m.attributes["acronym"] = m.text.strip()
     _label_occurrences(doc, {re.escape(short): (kinds.get(short, "AGENCY"), full) for short, full in defined.items()},
                        RETYPABLE)
+    if doc.doc_type == "moa":
+        for m in doc.mentions:
+            if m.type == "AGENCY" and m.canonical in AGREEMENT_ACRONYMS:
+                m.canonical = AGREEMENT_ACRONYMS[m.canonical]
 
 
 def government_acronyms(doc: Document) -> None:
-    """A State Department cable's "GOL", "GOB": the Government of Libya, of Bangladesh, where that is the one
-    country of those initials the document names ("GOP" stays the party, as the ORG list says)."""
+    """A State Department cable's "GOL", "GOB", "GoH": the Government of Libya, of Bangladesh, of Haiti, where
+    that is the one country of those initials the document names ("GOP" stays the party, as the ORG list says)."""
     known = pattern_sets("entity_types.json")
     by_key: dict[str, set[str]] = {}
     for country in known.get("COUNTRIES", ()):
         if re.search(r"\b" + re.escape(country) + r"\b", doc.text):
             key = "GO" + "".join(w[0] for w in country.split() if w[0].isupper())
             by_key.setdefault(key, set()).add(country)
-    names = {key: ("AGENCY", f"Government of {next(iter(found))}") for key, found in by_key.items()
-             if len(found) == 1 and key not in known["ORG"] and re.search(r"(?<![\w.@/-])" + key + r"(?![\w@/-])", doc.text)}
+    names = {form: ("AGENCY", f"Government of {next(iter(found))}") for key, found in by_key.items()
+             for form in (key, "Go" + key[2:]) if len(found) == 1 and form not in known["ORG"]
+             and re.search(r"(?<![\w.@/-])" + form + r"(?![\w@/-])", doc.text)}
     _label_occurrences(doc, names, RETYPABLE)
     for m in doc.mentions:
         if m.type == "AGENCY" and m.text.strip() in names:
             m.attributes["acronym"] = m.text.strip()
+
+
+# the State Department's shorthand in its releases: "calling thru Ops", "Ops has his contact info"
+# (not "photo ops" nor "covert ops": lower case only where a call goes through it)
+RELEASE_SHORTHAND = {r"Ops(?:[ ]Center)?": ("AGENCY", "Operations Center"),
+                     **{rf"(?<={word}[ ])ops": ("AGENCY", "Operations Center") for word in ("thru", "through", "via", "into", "with")}}
+
+
+def release_shorthand(doc: Document) -> None:
+    """Offices a State Department release names by its own shorthand (`RELEASE_SHORTHAND`)."""
+    if doc.doc_type == "foia_release":
+        _label_occurrences(doc, RELEASE_SHORTHAND, RETYPABLE)
 
 
 PLACE_BODY = re.compile(r"(?:[Tt]he\s+)?(?:City|County|State|Village|Town)\s+[Oo]f\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)?")
@@ -212,7 +231,7 @@ def local_government(doc: Document) -> None:
     for m in doc.mentions:      # "The City of Chicago has retained ...", "the State of Louisiana issued": the government
         if m.type == "GPE" and PLACE_BODY.fullmatch(m.text) and not LOCATIVE.search(
                 next(p.text for p in doc.pages if p.number == m.page), max(0, m.start - 12), m.start):
-            m.type, m.canonical = "AGENCY", re.sub(r"^[Tt]he\s+", "", re.sub(r"\s+", " ", m.text)).replace(" Of ", " of ")
+            m.type, m.canonical = "AGENCY", canonical_agency(m.text).replace(" Of ", " of ")
     states = {f"Office of the {a.group('state')} Attorney General" for m in agencies
               if (a := STATE_ATTORNEY_GENERAL.fullmatch(m.canonical))}
     if len(states) == 1:

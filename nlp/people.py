@@ -20,13 +20,20 @@ WROTE_LINE = re.compile(r"^[ \t>]*On\b[^\n]{4,60}(?:[AP]M|\d{4}),[ \t]+(?P<value
 HEADER_LINE = re.compile(r"^[ \t]*(?:From|To|Cc|CC|Bcc|BCC|FROM|TO)[ \t]*:[ \t]*(?P<value>[^\n]*)", re.M)
 # the next field on the same line, its colon sometimes lost to OCR before the column gap ("Abedin, Huma Subject\tRE:")
 NEXT_FIELD = re.compile(r"\s(?:From|To|Cc|CC|Bcc|Date|Sent|Subject|Importance|Attachments?)(?:\s*:|\t|$)")
-# between the people of one header line; also where a wrapped line runs "Canegallo, Kristie A. Feltman, Jeffrey D" on
-RECIPIENT = re.compile(r";|>\s*,|\t|(?<=\b[A-Z]\.)[ ](?=[A-Z][A-Za-z'’-]+,[ ][A-Z][a-z])")
+# between the people of one header line
+RECIPIENT = re.compile(r";|>\s*,|\t")
+# the space where a wrapped line runs one "Last, First" into the next: "Canegallo, Kristie A. Feltman, Jeffrey D",
+# "Kornblau, Mark Tekach, Mara (USUN)"
+RUN_ON_NAMES = re.compile(r"[A-Z][A-Za-z'’-]+,[ ][A-Z][A-Za-z'’-]+(?:[ ][A-Z]\.?)?(?P<gap>[ ])(?=[A-Z][A-Za-z'’-]+,[ ][A-Z][a-z])")
 LISTED_ADDRESS = re.compile(r"@[^<>\s]+>\s*,")       # an addressed recipient ending in a list: `... <a@b.gov>,`
 # what follows a name: an address, also one quoting itself as a link ("<kmitchell@DCCOUNCIL.US<mailto:kmitchell@...>>")
 NAME_TAIL = re.compile(r"\s*(?:<[^<>]*(?:<[^<>]*>?)?[^<>]*>?|\[mailto[^\]]*\]?|\((?:[^)]*)\)?|[\"'])\s*$")
 LAST_FIRST = re.compile(r"(?P<last>[A-Z][A-Za-z'’-]+(?: [A-Z][A-Za-z'’-]+| - [A-Z][A-Za-z'’-]+)?), "
                         r"(?P<first>[A-Z][A-Za-z'’-]+(?: [A-Z]\.?| [A-Z][a-z]+)?)")
+# a recipients list's "Crowley Philip J": surname, given name and initial without the comma
+LAST_FIRST_INITIAL = re.compile(r"(?P<last>[A-Z][a-z][A-Za-z'’-]+) (?P<first>[A-Z][a-z]+) (?P<initial>[A-Z])\.?")
+# a service member's rank or service after the name: "O'Neil, Christopher LCDR", "LaGuardia, Martha CDR"
+RANK_AFTER = re.compile(r"(?<=[a-z])[ ](?:LCDR|CDR|CAPT|COL|LTC|MAJ|CPT|LT|ADM|RADM|VADM|GEN|SGT|USN|USMC|USAF|USA|CTR)$")
 LAST_INITIAL = re.compile(r"(?P<last>[A-Z][A-Za-z'’-]+), (?P<first>[A-Z])\.?")   # "Hunt, K" <khunt@...>
 FIRST_LAST = re.compile(r"[A-Z][A-Za-z'’-]+(?: [A-Z]\.)?(?: [A-Z][A-Za-z'’-]+){1,2}")
 ONE_NAME = re.compile(r"[A-Z][a-z]{0,14}")
@@ -40,15 +47,37 @@ def _mailbox(word: str) -> bool:
 
 
 def _continued_lists(text: str) -> list[tuple[str, int, bool]]:
-    """Lines that go on listing addressed recipients without their field's name: a long To: line that
-    a page break cut (`gov>, "Levy, Michael (EOM)" <michael.levy@dc.gov>, ...`). Two addresses each
-    followed by a comma make a line a list."""
+    """Lines that go on listing recipients without their field's name: a long To: line that a page
+    break cut (`gov>, "Levy, Michael (EOM)" <michael.levy@dc.gov>, ...`), or that wrapped
+    (`Tekach, Mara (USUN); Duguid, Gordon K`). Two addresses each followed by a comma, or two
+    "Last, First" names between semicolons, make a line a list."""
     found, pos = [], 0
     for line in text.split("\n"):
-        if not HEADER_LINE.match(line) and len(LISTED_ADDRESS.findall(line)) >= 2:
+        if not HEADER_LINE.match(line) and (len(LISTED_ADDRESS.findall(line)) >= 2 or sum(
+                bool(_surname_first(_bare(item))) for item in line.split(";")) >= 2):
             found.append((line, pos, True))
         pos += len(line) + 1
     return found
+
+
+def _bare(item: str) -> str:
+    """A recipient without its address, office, rank or quotes: `'Tekach, Mara (USUN)'` -> `Tekach, Mara`."""
+    name = item.strip(" \"'")
+    while (tail := NAME_TAIL.search(name)) and tail.start() < len(name):
+        name = name[:tail.start()]
+        if not name:
+            break
+    return RANK_AFTER.sub("", name.rstrip(" \"'"))
+
+
+def _surname_first(name: str) -> str | None:
+    """A listed name written surname first, first-name-first: `Tekach, Mara` -> `Mara Tekach`,
+    `Crowley Philip J` -> `Philip J Crowley` (where `Philip` is a given name)."""
+    if (m := LAST_FIRST.fullmatch(name)):
+        return f"{m.group('first')} {m.group('last')}"
+    if (m := LAST_FIRST_INITIAL.fullmatch(name)) and is_first_name(m.group("first")):
+        return f"{m.group('first')} {m.group('initial')} {m.group('last')}"
+    return None
 
 
 @Language.component("header_people")
@@ -67,19 +96,17 @@ def header_people(doc: Doc) -> Doc:
         if (field := NEXT_FIELD.search(value)):     # a header wrapped onto the same line
             value = value[:field.start()]
         items, last, after_gap = [], 0, False
-        for sep in RECIPIENT.finditer(value):
-            items.append((last, value[last:sep.start() + (1 if sep.group().startswith(">") else 0)], after_gap))
-            last, after_gap = sep.end(), sep.group() == "\t"
+        cuts = sorted([(sep.start() + (1 if sep.group().startswith(">") else 0), sep.end(), sep.group() == "\t")
+                       for sep in RECIPIENT.finditer(value)]
+                      + [(run.start("gap"), run.end("gap"), False) for run in RUN_ON_NAMES.finditer(value)])
+        for cut, after, gap in cuts:
+            items.append((last, value[last:cut], after_gap))
+            last, after_gap = after, gap
         items.append((last, value[last:], after_gap))
         listed = len(items) > 1 or "<" in value or addressed
         for start, item, after_gap in items:
             lead = len(item) - len(item.lstrip(" \"'"))
-            name = item.strip(" \"'")
-            while (tail := NAME_TAIL.search(name)) and tail.start() < len(name):
-                name = name[:tail.start()]
-                if not name:
-                    break
-            name = name.rstrip(" \"'")
+            name = _bare(item)
             initial_o = bool(re.search(r", [A-Z][a-z]+ 0$", name))     # OCR's "Melia, Thomas 0": Thomas O. Melia
             name = re.sub(r"[ ]\d{1,2}$", "", name)     # a footnote mark, or an initial OCR made a digit: "Burns, William 3"
             name = re.sub(r"[ ][a-z~=_]{1,2}$", "", name)          # a scan's speck: "TO: Anthony J. Riccio z"
@@ -89,6 +116,8 @@ def header_people(doc: Doc) -> Doc:
                 full = f"{m.group('first')} {m.group('last')}"
                 if initial_o:
                     full, name = f"{m.group('first')} O. {m.group('last')}", name + " 0"
+            elif listed and (m := LAST_FIRST_INITIAL.fullmatch(name)) and is_first_name(m.group("first")):
+                full = _surname_first(name)
             elif FIRST_LAST.fullmatch(name) or (listed and not after_gap and ONE_NAME.fullmatch(name)
                                                 and not _mailbox(name)):
                 full = name
@@ -182,8 +211,15 @@ CAPS_LAST_FIRST = re.compile(rf"(?<![\w-])(?P<name>(?P<last>{CAPS_SURNAME}), (?P
                              r"[ \t]*$", re.M)
 COURTESY_CAPS = re.compile(rf"\b{COURTESY}(?<=\.)[ ]?(?P<name>{CAPS_SURNAME})(?![\w-])")
 # a schedule's guest, in capitals: "11:40am PHOTO w/MS. SHARMEEN OBAID-CHINOY", "MEETING w/JOHN BEYRLE, FORMER US AMB."
+GUEST_END = r"(?=,|[ ](?:OF|FROM|AND|ON|TO|AT|FOR|RE|IN)\b|[ ]*$)"
 SCHEDULE_GUEST = re.compile(r"\bw/(?P<honorific>(?:MS|MR|MRS|DR|AMB|SEN|GOV)\.?[ ])?(?P<name>[A-Z]{2,}(?:[ ][A-Z]\.)?(?:[ ][A-Z][A-Z'’-]+){1,2})"
-                            r"(?=,|[ ](?:OF|FROM|AND|ON|TO|AT|FOR|RE)\b|[ ]*$)", re.M)
+                            + GUEST_END + r"(?:[ ]AND[ ](?P<second>[A-Z]{2,}(?:[ ][A-Z][A-Z'’-]+){1,2})" + GUEST_END + ")?", re.M)
+# a guest after a title on a schedule's line: "8:00 am PHONE CALL w/CHINESE STATE COUNCILOR DAI BINGGUO", "FUNERAL SERVICE
+# FOR DR DOROTHY HEIGHT", "BILATERAL w/POLISH FM SIKORSKI"
+SCHEDULE_TITLED = re.compile(r"^[ \t]*\d{1,2}:\d{2}[ ]?[apAP]\.?[mM]\.?[^\n]*?\b(?:FM|PM|PRIME[ ]MINISTER|FOREIGN[ ]MINISTER|"
+                             r"MINISTER|PRESIDENT|COUNCILOR|AMB\.?|AMBASSADOR|DR\.?|SEN\.?|SENATOR|GOV\.?|GOVERNOR|KING|"
+                             r"QUEEN|PRINCE|SECRETARY)[ ](?!(?:OF|THE|AND|FOR|TO|AT|ON|IN|FROM)\b)"
+                             r"(?P<name>[A-Z][A-Z'’-]+(?:[ ][A-Z][A-Z'’-]+){0,2})" + GUEST_END, re.M)
 SALUTATION = re.compile(rf"^[ \t]*Dear[ ]+{COURTESY}[ ]+(?P<name>[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?)[ \t]*[:,]", re.M)
 
 
@@ -200,17 +236,20 @@ def addressed_people(doc: Doc) -> Doc:
     So is a letter's addressee: the name after "Attn:", the name over an "Email:" line of its mailbox, and the
     surname after "Dear Mr." (which the document's full name of it then explains); and a report's subject,
     surname in capitals first ("BOROR-Urla, Hugo Roberto"), and that surname after "Mr." ("Mr. BOROR-Urla");
-    and a schedule's guest in capitals ("PHOTO w/MS. SHARMEEN OBAID-CHINOY")."""
+    and a schedule's guest in capitals ("PHOTO w/MS. SHARMEEN OBAID-CHINOY", "w/POLISH FM RADOSLAW SIKORSKI")."""
     found = [m for m in ADDRESSED.finditer(doc.text) if _mailbox_of(m.group("name"), m.group("local"))]
     found += [m for m in NAME_OVER_EMAIL.finditer(doc.text) if _mailbox_of(m.group("name"), m.group("local"))]
     found += [m for m in ATTENTION.finditer(doc.text) if is_first_name(m.group("name").split()[0])]   # not "Records Unit"
     found += list(SALUTATION.finditer(doc.text)) + list(COURTESY_CAPS.finditer(doc.text))
-    named = [(m, m.group("name").title()) for m in SCHEDULE_GUEST.finditer(doc.text)
+    named = [(m, "name", m.group("name").title()) for m in SCHEDULE_GUEST.finditer(doc.text)
              if m.group("honorific") or is_first_name(m.group("name").split()[0].title())]
-    named += [(m, f"{m.group('first')} {m.group('last')}") for m in CAPS_LAST_FIRST.finditer(doc.text)
+    named += [(m, "second", m.group("second").title()) for m in SCHEDULE_GUEST.finditer(doc.text)
+              if m.group("second") and is_first_name(m.group("second").split()[0].title())]    # "w/JACK LEW AND RAJ SHAH"
+    named += [(m, "name", m.group("name").title()) for m in SCHEDULE_TITLED.finditer(doc.text)]
+    named += [(m, "name", f"{m.group('first')} {m.group('last')}") for m in CAPS_LAST_FIRST.finditer(doc.text)
               if is_first_name(m.group("first").split()[0])]           # not "CHICAGO, Illinois"
-    spans = [span for m, name in named
-             if (span := doc.char_span(m.start("name"), m.end("name"), label="PERSON", span_id=name)) is not None]
+    spans = [span for m, group, name in named
+             if (span := doc.char_span(m.start(group), m.end(group), label="PERSON", span_id=name)) is not None]
     for m in found:
         span = doc.char_span(m.start("name"), m.end("name"), label="PERSON")
         if span is not None and not any(e.ent_id_ and e.start < span.end and span.start < e.end for e in doc.ents):

@@ -475,7 +475,7 @@ def test_a_letters_city_that_acts_and_a_police_documents_joined_units_and_labs()
                      "Office of Legal Affairs Unit 114\nVICE/ASSET FORFEITURE DIVISION\n"
                      "for the Police Technicians assigned to the Technical Lab. Chicago HIDTA paid.\n")
     agencies = by_type(found, "AGENCY")
-    assert {"Vice/Asset Forfeiture Division", "Technical Lab", "HIDTA", "Office of Legal Affairs"} <= agencies
+    assert {"Vice/Asset Forfeiture Division", "Technical Lab", "Chicago HIDTA", "Office of Legal Affairs"} <= agencies
     assert "Unit 114" not in agencies and "Asset Forfeiture Division" not in agencies
     found = mentions("Chicago Police Department\nJohn Smith\nAdministrative Manager\nFinance Division\n")
     assert "Finance Division" in by_type(found, "AGENCY")       # a signer's title on the line above is no part of it
@@ -491,3 +491,63 @@ def test_once_in_a_scan_a_name_of_no_known_words_is_ocr_noise():
     people = by_type(scan, "PERSON")
     assert "Witeay Degqenl" not in people and {"Nebane Abienwi", "Jamie Kalven"} <= people
     assert "Abdulati Obeidi" in by_type(mentions("GOL FM Abdulati Obeidi traveled to Malta.\n"), "PERSON")   # not a scan
+
+
+# HRCEmail_OctWeb/C05767879.txt: a To: list wrapped over lines, names surname first without a comma, ranks
+def test_a_wrapped_recipients_list_is_read_line_by_line():
+    found = mentions("To:                         ; Schiegg, Nicole (LPA/PR); Shapiro, Nicholas S.;\n"
+                     "Crowley Philip J; Kelly Ian C (PACE); Anderson Brooke D (USUN); Kornblau, Mark\n"
+                     "                                          Tekach, Mara (USUN); Duguid, Gordon K\n"
+                     "(PACE); Toner, Mark C; Benton, Cheryl A (PACE); Rhodes, Benjamin J.; Szuplat,\n\n"
+                     "Cc:\nGovashiri, Ferial; Kudwa, Amy; Jackson, Gina (LPA/AA); O'Neil, Christopher LCDR;\n\n"
+                     "Subject: RE: State/USAID/DoD Bfg\n\nThe agenda, dates and times: see below; Monday, Tuesday.\n")
+    people = by_type(found, "PERSON")
+    assert {"Philip J Crowley", "Ian C Kelly", "Brooke D Anderson", "Mara Tekach", "Gordon K Duguid", "Mark C Toner",
+            "Amy Kudwa", "Gina Jackson", "Christopher O'Neil"} <= people
+    assert not {"Anderson Brooke", "Monday", "Tuesday"} & people
+    assert "U.S. Department of Defense" in by_type(found, "AGENCY")       # "DoD" between slashes
+
+
+# HRCEmail_OctWeb/C05767879.txt, Clinton_Email_August_Release/C05771771.txt, HRCEmail_SeptemberWeb/C05773853.txt
+def test_a_releases_ops_is_the_operations_center_and_a_headings_topic_is_cut():
+    stamp = "UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No. C05767879 Date: 10/30/2015\n\nRELEASE IN PART B5,B6\n\n"
+    found = mentions(stamp + "From: Abedin, Huma <AbedinH@state.gov>\nTo: H\nSubject: Fw: Haiti\n\n"
+                     "I'm calling cheryl now thru ops. Ops has his contact info. Photo ops at noon, a rep chosen by DOD.\n\n"
+                     "U.S. Government Response to Haitian Earthquake\n")
+    agencies = by_type(found, "AGENCY")
+    assert {"Operations Center", "U.S. Department of Defense", "U.S. Government"} <= agencies
+    assert "U.S. Government Response" not in agencies
+    ops = [m for m in found if m.canonical == "Operations Center"]
+    assert sorted(m.text for m in ops) == ["Ops", "ops"]          # not the photo ops
+    assert "Operations Center" not in by_type(mentions("Special Ops will brief. Ops has it.\n"), "AGENCY")   # no release
+
+
+# CCSO_FOIA1505_Money_Laundering_Redacted.pdf, FOIA_response_letter_9-17-15.pdf, 15-6588_Kalven_F.pdf
+def test_an_officers_title_and_a_forms_fields_are_no_bodies():
+    found = mentions("9/18/14\n1299\nJoe Van Horn Chevrolet\nVin #\n Sheriff's \nused Vehicle\n41,799.00\n"
+                     "Cook County Sheriff's Office\n")
+    assert by_type(found, "AGENCY") == {"Cook County Sheriff's Office"}
+    found = mentions("The name of the Investigator\n\nUnit of Assignment of Investigator on the date of the complaint\n"
+                     "2. Agency of investigator (IAD, BIA, OPS, or IPRA, etc)\n")
+    assert not {"Unit of Assignment", "Agency of Investigator"} & by_type(found, "AGENCY")
+
+
+# HRCEmail_OctWeb/C05766867.txt (a situation report), HRCEmail_OctWeb/C05759011.txt, NovWeb/C05794397.txt
+def test_a_cables_government_embassy_bureaus_and_committees():
+    found = mentions("Water Remains Key Concern: The GoH has identified safe drinking water in Haiti as urgent. "
+                     "Embassy Kabul reported that INL and OFDA staff met the SFRC. Wittig spoke at the U.N. General "
+                     "Assembly.\n")
+    agencies = by_type(found, "AGENCY")
+    assert {"Government of Haiti", "Embassy Kabul", "Bureau of International Narcotics and Law Enforcement Affairs",
+            "Office of U.S. Foreign Disaster Assistance", "Senate Foreign Relations Committee"} <= agencies
+    assert not [a for a in agencies if "General Assembly" in a]          # the UN's: an international body
+    assert "Government of Pakistan" in by_type(mentions("The GOP in Pakistan and the GoP met.\n"), "AGENCY")
+
+
+# Clinton_Email_August_Release/C05768842.txt: a day's schedule
+def test_a_schedules_titled_guests_and_the_oval_office():
+    found = mentions("10:00 am FUNERAL SERVICE FOR DR DOROTHY HEIGHT\n\n1:15 pm MEETING w/JACK LEW AND RAJ SHAH\n\n"
+                     "1:30 pm BILATERAL w/POLISH FM RADOSLAW SIKORSKI\n\n2:30 pm MEETING w/FOREIGN MINISTER OF JORDAN\n\n"
+                     "5:00 pm Oval Office\n")
+    assert by_type(found, "PERSON") == {"Dorothy Height", "Jack Lew", "Raj Shah", "Radoslaw Sikorski"}
+    assert not by_type(found, "AGENCY")
