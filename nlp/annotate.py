@@ -74,12 +74,15 @@ def _plausible(label: str, text: str, normalized: str | None, known: bool = Fals
 NAME_SUFFIX = re.compile(r",?[ ](?:Jr|Sr)\.|,?[ ](?:Jr|Sr|II|III|IV)\b")
 POSSESSIVE = re.compile(r"['’]s?$")
 ACRONYM = re.compile(r"\b[A-Z]{3,}\b(?!-[A-Z][a-z])")     # not a surname in capitals: "BOROR-Urla"
+GREETING = re.compile(r"(?:Hi|Hello|Hey|Dear|Thanks|Thank[ ]you|Welcome|Congratulations)[ ,]+")
 LIST_MARK = re.compile(r"[\t●•▪]")      # a layout gap or a bullet: never inside a name
 
 
 def person_span(text: str, s: int, e: int) -> tuple[int, int]:
     """A person's name without the title or honorific printed before it ("Sheriff John Smith",
     "Mr. DENNIS") or a possessive after it, and with a generational suffix ("Louis L. Neal, Jr.")."""
+    if (greeting := GREETING.match(text, s, e)) and greeting.end() < e:
+        s = greeting.end()                                            # "Hi Waddah."
     if (title := HONORIFICS.match(text[s:e])) and s + title.end() < e:
         s += title.end()
     if (possessive := POSSESSIVE.search(text, s, e)) and possessive.start() > s:

@@ -156,6 +156,9 @@ def office_names(doc: Doc) -> Doc:
                 name_id = name
             else:
                 name_id = name
+            if rx is UNIT and "\n" in name and (head := doc.text[start:start + name.index("\n")]).isupper() \
+                    and not name.isupper():
+                start, name = start + len(head) + 1, name[len(head) + 1:]     # a heading in capitals above it
             while (first := re.split(r"\s", name, maxsplit=1)[0]) in UNIT_NOT_LEAD and re.search(r"\s", name):
                 start += len(first) + 1
                 name = name[len(first) + 1:]

@@ -270,6 +270,8 @@ def no_body(doc: Document, m: Mention, lower: frozenset[str] = frozenset()) -> s
     known = lists()
     name = m.canonical.strip()
     words = WORD.findall(name)
+    if (text := m.text.strip()).isupper() and len(text) >= 4 and _word(text.lower()) and _shouted(doc, m):
+        return "everyday word"           # an invoice's "UNIT COST", not the COST (the ruler's acronym)
     if not words or name in known["ORG"] or name in known["AGENCY"]:
         return None
     last = words[-1].rstrip(".")
@@ -286,6 +288,8 @@ def no_body(doc: Document, m: Mention, lower: frozenset[str] = frozenset()) -> s
     if len(words) == 1 and name.endswith("s") and re.sub(r"(?:ies|s)$", lambda e: "y" if e.group() == "ies" else "",
                                                           name).title() in GENERIC:
         return "generic plural"          # "Boards"
+    if (generic := re.fullmatch(r"[A-Z]\.\s+(\w+)", name)) and generic.group(1) in GENERIC:
+        return "a list's letter and a generic word"      # "J. Unit of assignment of investigator"
     if m.type == "ORG" and len(words) == 1 and (name in known["ORG_WORDS"] or name.title() in known["ORG_WORDS"]):
         return "a generic word"          # "Bank" alone, "LTD" alone
     if m.type != "ORG" or body_type(name):

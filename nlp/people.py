@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 from wordfreq import zipf_frequency
 
 from nlp.entity_types import is_first_name, lists
-from nlp.normalize import COURTESY
+from nlp.normalize import COURTESY, HONORIFICS
 from nlp.pipeline import REPLACEABLE, set_ents
 
 
@@ -112,6 +112,8 @@ def header_people(doc: Doc) -> Doc:
             name = re.sub(r"[ ][a-z~=_]{1,2}$", "", name)          # a scan's speck: "TO: Anthony J. Riccio z"
             if not name or "@" in name:
                 continue
+            if (title := HONORIFICS.match(name)) and title.end() < len(name):    # "Mayor Bowser <Mayor.Bowser@dc.gov>"
+                lead, name = lead + title.end(), name[title.end():]
             if (m := LAST_FIRST.fullmatch(name)) or ("@" in item and (m := LAST_INITIAL.fullmatch(name))):
                 full = f"{m.group('first')} {m.group('last')}"
                 if initial_o:

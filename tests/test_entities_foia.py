@@ -530,6 +530,10 @@ def test_an_officers_title_and_a_forms_fields_are_no_bodies():
     found = mentions("The name of the Investigator\n\nUnit of Assignment of Investigator on the date of the complaint\n"
                      "2. Agency of investigator (IAD, BIA, OPS, or IPRA, etc)\n")
     assert not {"Unit of Assignment", "Agency of Investigator"} & by_type(found, "AGENCY")
+    found = mentions("J. Unit of assignment of investigator on the date of the complaint incident (no data available)\n")
+    assert not by_type(found, "AGENCY")
+    found = mentions("BUREAU OF INVESTIGATIVE SERVICES\nORGANIZED CRIME\nGang Investigations Division\n")   # CPD_FOIA15-4684
+    assert "Gang Investigations Division" in by_type(found, "AGENCY")
 
 
 # HRCEmail_OctWeb/C05766867.txt (a situation report), HRCEmail_OctWeb/C05759011.txt, NovWeb/C05794397.txt
@@ -551,3 +555,16 @@ def test_a_schedules_titled_guests_and_the_oval_office():
                      "5:00 pm Oval Office\n")
     assert by_type(found, "PERSON") == {"Dorothy Height", "Jack Lew", "Raj Shah", "Radoslaw Sikorski"}
     assert not by_type(found, "AGENCY")
+
+
+# 20180313-BEGA-JT/DC_Government_Sexual_Harassment_Policies..., FW__9-7-17_-_DRAFT_MEETING_AGENDA_(OGE)(c).msg.eml,
+# 20180227-COST-OOG/COST_Agenda_July_22_2013.docx.eml, Re-_Yvonne_Williams_Reappointment_to_the_COST.pdf.eml
+def test_an_emails_greeting_a_mayors_mailbox_and_the_cost_in_a_subject():
+    found = mentions("From: Mayor Bowser <Mayor.Bowser@dc.gov>\nTo: Kittab, Waddah (BEGA)\nSubject: COST Agenda July 22 "
+                     "2013.docx\n\nHi Waddah. \nThe OGE staff will attend. Yvonne Williams Reappointment is on it.\n")
+    people = [m for m in found if m.type == "PERSON"]
+    assert {m.text for m in people} == {"Bowser", "Kittab, Waddah", "Waddah"}
+    assert {"Commission on Selection and Tenure of Administrative Law Judges", "Office of Government Ethics"} \
+        <= by_type(found, "AGENCY")
+    found = mentions("ITEM NUMBER DESCRIPTION QUANTITY UNIT COST TOTAL AMOUNT DUE\n1 PENLINK SERVER 1 10,607.80\n")
+    assert not by_type(found, "AGENCY")          # an invoice's column, in capitals
