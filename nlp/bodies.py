@@ -110,6 +110,8 @@ OFFICE = re.compile(r"(?<![\w.])(?P<name>(?:(?:[A-Z][a-z]+[ ]){1,3}State['’]s[
 # Santo Domingo" (not "U.S. Embassy Officials")
 EMBASSY = re.compile(r"(?<![\w.])(?P<name>(?:(?:U\.S\.|US|American)[ ])?(?:Embassy|Consulate)(?P<in>[ ]in)?[ ]"
                      r"(?:(?:New|San|Los|El|Abu|Addis|Kuala|Tel|Buenos|Port|Saint|St\.)[ ])?(?P<place>[A-Z][a-z]+))(?![\w-])")
+# an ICE detention centre with ICE in its name: "the Adelanto ICE Processing Center" (the model cuts it at "ICE")
+ICE_FACILITY = re.compile(r"(?<![\w-])(?P<name>(?:[A-Z][a-z]+[ ]){1,3}ICE[ ]Processing[ ]Center)(?![\w-])")
 # a country's government named by its people: "the Uzbek government", "British government" (Government of ...)
 THE_COUNTRIES = ("United", "Netherlands", "Philippines", "Bahamas", "Czech", "Dominican", "Central African")
 NATIONAL_GOVERNMENT = re.compile(r"(?<![\w-])(?P<name>(?P<demonym>[A-Z][a-z]+)[ ][Gg]overnment)(?![\w-])")
@@ -128,13 +130,14 @@ def office_names(doc: Doc) -> Doc:
     """Public bodies the model cuts up or reads as places or people: head-last police units ("Funds for the
     Special Operations Unit", "ORGANIZED CRIME DIVISION"), offices named for their head or a court's seat ("the
     Cook County State’s Attorney", "U.S. Attorney for the Northern District of Illinois", "the Circuit Court of
-    Cook County"), a state's legislature ("California State Assembly"), a port of entry,
-    ICE's field offices ("ERO Miami"), embassies named for their city ("U.S. Embassy New Delhi") and a
-    country's government named by its people ("the Uzbek government": Government of Uzbekistan).
-    A span of ours takes the place of the model's entities inside it or crossing its edge; the ruler's stand."""
+    Cook County"), a state's legislature ("California State Assembly"), a port of entry, ICE's field
+    offices ("ERO Miami") and processing centres ("Adelanto ICE Processing Center"), embassies named for
+    their city ("U.S. Embassy New Delhi") and a country's government named by its people ("the Uzbek
+    government": Government of Uzbekistan). A span of ours takes the place of the model's entities inside
+    it or crossing its edge; the ruler's stand, but for the ICE inside a field office's or a centre's name."""
     ents = list(doc.ents)
     spans = []
-    named = (ERO_OFFICE, EMBASSY, NATIONAL_GOVERNMENT)      # our span names the body, whatever a token's id says
+    named = (ERO_OFFICE, EMBASSY, NATIONAL_GOVERNMENT, ICE_FACILITY)     # our span names the body, whatever a token's id says
     titled = title_view(doc.text)
     for rx in (UNIT, OFFICE, LETTERHEAD_CITY, *named):
         for m in rx.finditer(titled if rx is UNIT else doc.text):

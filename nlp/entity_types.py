@@ -96,6 +96,11 @@ STRONG_ORG = {"Inc", "Inc.", "LLC", "L.L.C.", "Ltd", "Ltd.", "Corp", "Corp.", "C
               "Party", "party", "Brotherhood", "Foundation"}
 
 
+# a public school (an AGENCY, as the city's schools are), named as American public schools are; not a private one
+PUBLIC_SCHOOL = re.compile(r"\b(?:Elementary|Middle|High|Junior[ ]High|Senior[ ]High)[ ]School$|\bEducation[ ]Campus$|"
+                           r"\bPublic[ ]Schools$")
+PRIVATE_SCHOOL = re.compile(r"\b(?:Catholic|Christian|Friends|Day|Preparatory|Prep|Episcopal|Jesuit|Lutheran|Hebrew|"
+                            r"Islamic|Academy|St\.|Saint|Private)\b")
 # the last word of a name that says the body is an association of its members, whatever words come before it
 ORG_HEADS = {"Coalition", "Alliance", "Institute", "Association", "Foundation", "Society", "Network", "Federation",
              "Movement", "Club", "Brotherhood", "Partners", "Associates"}
@@ -131,6 +136,8 @@ def body_type(name: str) -> str | None:
         return "ORG"                     # "DC Open Government Coalition", "National Sheriffs' Association"
     if words & STRONG_ORG or re.search(r"\bBoard of (?:Directors|Trustees)\b", name):   # a company's board               # "Wackenhut Services, Inc", "Freedom and Justice Party"
         return "ORG"
+    if PUBLIC_SCHOOL.search(name) and not PRIVATE_SCHOOL.search(name):
+        return "AGENCY"                  # "Ballou High School", "Hendley Elementary School": a city's public schools
     if words & known["AGENCY_WORDS"] or name.endswith(("Service Processing Center", "Port of Entry")) \
             or re.search(r"\b(?:State Assembly|General Assembly|State Senate|House of Delegates)$", name):
         return "AGENCY"     # "Boca Raton Police Services Department", "Krome North Service Processing Center" (ICE's own

@@ -568,3 +568,13 @@ def test_an_emails_greeting_a_mayors_mailbox_and_the_cost_in_a_subject():
         <= by_type(found, "AGENCY")
     found = mentions("ITEM NUMBER DESCRIPTION QUANTITY UNIT COST TOTAL AMOUNT DUE\n1 PENLINK SERVER 1 10,607.80\n")
     assert not by_type(found, "AGENCY")          # an invoice's column, in capitals
+
+
+# ShopSmallDC.msg.eml, HRCEmail_OctWeb/C05766867.txt; an ICE processing centre as the death reports name them
+def test_public_schools_prisons_and_ice_processing_centres_are_agencies():
+    found = mentions("Students from Hendley Elementary School and Ballou High School visited Sidwell Friends School. "
+                     "Escapees from the National Prison are re-arrested. ICE moved him to the Adelanto ICE Processing "
+                     "Center.\n")
+    assert {"Hendley Elementary School", "Ballou High School", "National Prison", "Adelanto ICE Processing Center"} \
+        <= by_type(found, "AGENCY")
+    assert "Sidwell Friends School" not in by_type(found, "AGENCY")
