@@ -243,9 +243,10 @@ def addressed_people(doc: Doc) -> Doc:
     found += [m for m in NAME_OVER_EMAIL.finditer(doc.text) if _mailbox_of(m.group("name"), m.group("local"))]
     found += [m for m in ATTENTION.finditer(doc.text) if is_first_name(m.group("name").split()[0])]   # not "Records Unit"
     found += list(SALUTATION.finditer(doc.text)) + list(COURTESY_CAPS.finditer(doc.text))
-    named = [(m, "name", m.group("name").title()) for m in SCHEDULE_GUEST.finditer(doc.text)
+    guests = list(SCHEDULE_GUEST.finditer(doc.text))
+    named = [(m, "name", m.group("name").title()) for m in guests
              if m.group("honorific") or is_first_name(m.group("name").split()[0].title())]
-    named += [(m, "second", m.group("second").title()) for m in SCHEDULE_GUEST.finditer(doc.text)
+    named += [(m, "second", m.group("second").title()) for m in guests
               if m.group("second") and is_first_name(m.group("second").split()[0].title())]    # "w/JACK LEW AND RAJ SHAH"
     named += [(m, "name", m.group("name").title()) for m in SCHEDULE_TITLED.finditer(doc.text)]
     named += [(m, "name", f"{m.group('first')} {m.group('last')}") for m in CAPS_LAST_FIRST.finditer(doc.text)
