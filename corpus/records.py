@@ -78,6 +78,10 @@ class Document:
     def text(self) -> str:
         return "\n\n".join(p.text for p in self.pages)
 
+    def page_text(self, number: int) -> str:
+        """The text of page `number` ("" if the document has no such page)."""
+        return next((p.text for p in self.pages if p.number == number), "")
+
     def chunk_at(self, page: int, offset: int) -> int | None:
         """The index in `chunks` of the passage that holds this offset of this page."""
         key = (id(self.chunks), len(self.chunks))

@@ -257,7 +257,7 @@ def _everyday(words: list[str], lower: frozenset[str]) -> bool:
 def _shouted(doc: Document, m: Mention) -> bool:
     """An everyday word in a run of capitals (a licence's "... PEN-LINK DISCLAIMS ALL OTHER WARRANTIES,
     EXPRESS OR IMPLIED"): the model reads such words as names."""
-    page = next((p.text for p in doc.pages if p.number == m.page), "")
+    page = doc.page_text(m.page)
 
     def caps(text: str) -> bool:
         letters = [c for c in text if c.isalpha()]
@@ -285,7 +285,7 @@ def no_body(doc: Document, m: Mention, lower: frozenset[str] = frozenset()) -> s
     if name in known["COMPASS"] or (len(words) > 1 and words[-1] in known["COMPASS"]) \
             or (len(words) > 1 and last in known["STREET_WORDS"]):
         return "address"
-    page = next((p.text for p in doc.pages if p.number == m.page), "")
+    page = doc.page_text(m.page)
     if re.search(r"\d[.\-]\d|§|\d{4}", name) or re.match(r"\s*§", page[m.end:m.end + 4]) \
             or re.fullmatch(r"X-[\w-]+|[A-Z][a-z]+(?:-[A-Z][a-z]+){2,}", name):
         return "a code or a number"      # "DC Code Section 1-909.01", "6B DCMR § 1803.6", a mail header's field
@@ -387,7 +387,7 @@ def _titled_below(doc: Document, m: Mention) -> bool:
     name = re.sub(r"['’]s$", "", m.canonical)
     if not PERSON_LIKE.fullmatch(name) or person_problem(name) is not None or name in lists()["ORG"]:
         return False
-    page = next((p.text for p in doc.pages if p.number == m.page), "")
+    page = doc.page_text(m.page)
     line_start = page.rfind("\n", 0, m.start) + 1
     line_end = page.find("\n", m.start)
     if line_end < 0 or "\n" in page[m.start:m.end]:
@@ -461,7 +461,7 @@ BANK_SUFFIX = re.compile(r",[ \t]*(?:N\.A\.|NA)(?![\w.-])")
 def _company_suffix(doc: Document, m: Mention) -> None:
     """A company's name with the suffix the model left out: "Sam Macaluso & Associates, Inc.",
     "Ray O'Herron Co., Inc.", "Wachovia Bank, NA" (the fullest form, as the document prints it)."""
-    page = next((p.text for p in doc.pages if p.number == m.page), "")
+    page = doc.page_text(m.page)
     if page[m.start:m.end] != m.text:
         return
     found = COMPANY_SUFFIX.match(page, m.end)

@@ -230,7 +230,7 @@ def local_government(doc: Document) -> None:
                 del m.attributes["acronym"]
     for m in doc.mentions:      # "The City of Chicago has retained ...", "the State of Louisiana issued": the government
         if m.type == "GPE" and PLACE_BODY.fullmatch(m.text) and not LOCATIVE.search(
-                next(p.text for p in doc.pages if p.number == m.page), max(0, m.start - 12), m.start):
+                doc.page_text(m.page), max(0, m.start - 12), m.start):
             m.type, m.canonical = "AGENCY", canonical_agency(m.text).replace(" Of ", " of ")
     states = {f"Office of the {a.group('state')} Attorney General" for m in agencies
               if (a := STATE_ATTORNEY_GENERAL.fullmatch(m.canonical))}
