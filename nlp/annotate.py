@@ -12,7 +12,7 @@ from nlp.clauses import split_clauses
 from nlp.doctype import classify, title
 from nlp.linking import (attach_nicknames, department_units, government_acronyms, is_noise, link_entities,
                           listed_acronyms, local_government, propagate_names, release_shorthand,
-                          resolve_acronyms)
+                          resolve_acronyms, unit_sections)
 from nlp.entity_context import person_context
 from nlp.entity_types import fix_types, split_bodies
 from nlp.normalize import COURTESY, HONORIFICS, STATES, TITLE_BEFORE, canonical, clean
@@ -209,6 +209,7 @@ def annotate(doc: Document, nlp: Language | None = None) -> Document:
     listed_acronyms(doc)
     fix_types(doc)         # an acronym's full name decides its type too ("Freedom and Justice Party (FJP)")
     department_units(doc)
+    unit_sections(doc)
     propagate_names(doc)
     attach_nicknames(doc)
     link_entities(doc)

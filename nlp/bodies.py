@@ -1,6 +1,6 @@
 """Pipeline components that find public bodies the general model misses or cuts up: bodies named head
-first (`body_names`), and units, offices named for their head, courts, field offices, embassies and
-governments (`office_names`)."""
+first (`body_names`); units, offices named for their head, courts, field offices, embassies and
+governments (`office_names`); and a body's name before the acronym the text defines for it (`defined_names`)."""
 from __future__ import annotations
 
 import re
@@ -9,7 +9,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from nlp.entity_types import country_of, is_first_name, lists
+from nlp.entity_types import body_type, country_of, is_first_name, lists
+from nlp.linking import SMALL_WORDS as NAME_SMALL_WORDS, acronym_fits
 from nlp.normalize import FIELD_OFFICES, STATES
 from nlp.pipeline import REPLACEABLE, set_ents
 
@@ -18,9 +19,11 @@ BODY_HEAD = (r"(?:Department|Dept\.|Office|Bureau|Board|Commission|Committee|Cou
 NAME_WORD_RX = r"(?:[A-Z][A-Za-z'’.-]*[A-Za-z]|[A-Z])"
 # a body named head first: "Department of Law", "Board of Elections", "Government of Libya", "Office of the
 # Inspector General", "Committee on the Judiciary & Public Safety"; words on one line, capitalised but for
-# the small words inside the name
-BODY_NAME = re.compile(rf"\b{BODY_HEAD}[ ](?:of|on|for)[ ](?:the[ ])?{NAME_WORD_RX}"
+# the small words inside the name (a form's "Board Of\nElections" may capitalise it and break the line after it)
+BODY_NAME = re.compile(rf"\b{BODY_HEAD}[ ](?:of|on|for|Of|On|For)[ \n](?:the[ ])?{NAME_WORD_RX}"
                        rf"(?:[ ](?:(?:and|&|of|for|the|on)[ ])*{NAME_WORD_RX})*")
+# a state's name just before a body's name on its line (DC's offices go by their own names: "Office of Open Government")
+STATE_BEFORE = re.compile(rf"(?<![\w.-])(?:{'|'.join(sorted(set(STATES.values()) - {'District of Columbia'}))})[ ]\Z")
 # a company's or a school's board, and a heading's "Division of Responsibilities"
 NOT_BODY_TAIL = {"Directors", "Trustees", "Governors", "Supervisors", "Responsibilities", "Duties", "Powers"}
 CAPS_WORD = re.compile(r"\b[A-Z][A-Z'’]+\b")
@@ -46,7 +49,12 @@ def body_names(doc: Doc) -> Doc:
     ents = list(doc.ents)
     spans = []
     for m in BODY_NAME.finditer(title_view(doc.text)):
-        span = doc.char_span(m.start(), m.end(), label="ORG", alignment_mode="contract")
+        label = "ORG"
+        if "\n" in m.group():        # a name broken over lines is kept only as what it says it is ("Board Of\nElections")
+            if body_type(" ".join(m.group().split())) != "AGENCY":
+                continue
+            label = "AGENCY"
+        span = doc.char_span(m.start(), m.end(), label=label, alignment_mode="contract")
         if span is None or any(t.text.capitalize() in NOT_BODY_TAIL for t in span):
             continue
         around = next((e for e in ents if e.start <= span.start and span.end <= e.end and "\n" not in e.text), None)
@@ -61,7 +69,11 @@ def body_names(doc: Doc) -> Doc:
         lead = next((e for e in ents if e.end == span.start and e.label_ in ("GPE", "ORG", "AGENCY")
                      and doc.text[e.end_char:span.start_char] == " " and "\n" not in e.text
                      and not e.text.startswith(("the ", "The "))), None)
-        spans.append(Span(doc, lead.start if lead else span.start, span.end, label="ORG"))
+        start = lead.start if lead else span.start
+        if lead is None and (state := STATE_BEFORE.search(doc.text, 0, span.start_char)) is not None \
+                and (first := doc.char_span(state.start(), span.start_char - 1)) is not None:
+            start = first.start         # "Georgia Department Of Pub": a state the model left unlabelled
+        spans.append(Span(doc, start, span.end, label=label))
     for m in ORG_LINE.finditer(doc.text):     # "The Invisible Institute" alone on an address block's line
         span = doc.char_span(m.start("name"), m.end("name"), label="ORG", alignment_mode="contract")
         if span is not None and not any(e.start < span.end and span.start < e.end and e.label_ not in REPLACEABLE
@@ -188,4 +200,47 @@ def office_names(doc: Doc) -> Doc:
     return set_ents(doc, filter_spans(spans))
 
 
-# a name with its own address after it ("City Administrator:\nRashad Young <mailto:rashad.young@dc.gov>")
+# an acronym the text defines in brackets after a name: "(FEMS)", "(HPC)"
+DEFINITION = re.compile(r"\((?P<acronym>[A-Z]{2,8})\)")
+DEFINED_WORD = re.compile(r"[A-Z][A-Za-z'’.&-]*")
+
+
+def defined_start(text: str, end: int, acronym: str) -> int | None:
+    """Where the name ending at `end` that `acronym` stands for starts: the fewest words before it,
+    capitalised but for small words between, on a line or two (no blank line), whose initials spell
+    the acronym in order; None if there is none."""
+    words = []
+    for w in reversed(list(re.finditer(r"\S+", text[max(0, end - 200):end]))):
+        between = text[max(0, end - 200) + w.end():words[0][0] if words else end]
+        if "\n\n" in between or not (DEFINED_WORD.fullmatch(w.group()) or w.group() in NAME_SMALL_WORDS):
+            break
+        words.insert(0, (max(0, end - 200) + w.start(), w.group()))
+        if len(words) > 2 * len(acronym) + 2:
+            break
+    for i in range(len(words) - 1, -1, -1):
+        start, word = words[i]
+        capitals = sum(w[0].isupper() for _, w in words[i:])
+        if word[0] == acronym[0] and capitals <= len(acronym) + 1 and acronym_fits(acronym, text[start:end]):
+            return start
+    return None
+
+
+@Language.component("defined_names")
+def defined_names(doc: Doc) -> Doc:
+    """A public body's name the model missed, before the acronym the text defines for it ("the District of
+    Columbia Fire and Emergency Medical\nServices Department (FEMS)", "High Peace Council (HPC)"), when the
+    name says it is an agency (`body_type`); `resolve_acronyms` then labels the acronym. The model's
+    entities inside the name give way; where one crosses its edge, the model's reading stands."""
+    ents = list(doc.ents)
+    spans = []
+    for m in DEFINITION.finditer(doc.text):
+        end = len(doc.text[:m.start()].rstrip())
+        if (start := defined_start(doc.text, end, m.group("acronym"))) is None \
+                or body_type(" ".join(doc.text[start:end].split())) != "AGENCY":
+            continue
+        span = doc.char_span(start, end, label="AGENCY", alignment_mode="contract")
+        if span is None or any(e.start < span.end and span.start < e.end and (e.start < span.start or e.end > span.end)
+                               for e in ents):
+            continue
+        spans.append(span)
+    return set_ents(doc, spans)

@@ -7,10 +7,23 @@ from __future__ import annotations
 import re
 
 from corpus.records import Document, Mention
+from nlp.entity_types import is_first_name
+from nlp.linking import ruler_acronyms
 from nlp.normalize import clean
 
-# after the name: an optional (AGENCY) then an address in <...>, [mailto:...] or (...)
-AGENCY_AFTER = re.compile(r"[ \t]*\((?P<agency>[A-Z][A-Za-z&]{1,11})\)")
+# after the name: an optional (AGENCY) then an address in <...>, [mailto:...] or (...); a State Department
+# office symbol may have parts ("(NEA/IPA)", "(AID/A)") or be one letter ("Shannon, Thomas A (P);")
+AGENCY_AFTER = re.compile(r"[ \t]*\((?P<agency>[A-Z][A-Za-z&]{1,11}(?:/[A-Z][A-Za-z0-9]{0,5})*|[A-Z](?=\)[ \t]*(?:[;<\n]|$)))\)")
+# the one-letter symbols of the State Department's principal offices, as its releases print them in headers
+STATE_OFFICES = {"S": "Office of the Secretary of State", "D": "Office of the Deputy Secretary of State",
+                 "P": "Office of the Under Secretary of State for Political Affairs",
+                 "E": "Office of the Under Secretary of State for Economic Affairs",
+                 "M": "Office of the Under Secretary of State for Management",
+                 "R": "Office of the Under Secretary of State for Public Diplomacy and Public Affairs",
+                 "T": "Office of the Under Secretary of State for Arms Control and International Security",
+                 "G": "Office of the Under Secretary of State for Democracy and Global Affairs",
+                 "F": "Office of the Director of U.S. Foreign Assistance", "H": "Bureau of Legislative Affairs",
+                 "L": "Office of the Legal Adviser", "C": "Office of the Counselor of the Department of State"}
 EMAIL_AFTER = re.compile(r"[ \t]*(?:\([^)\n]{0,30}\)[ \t]*)?['\"]?[ \t]*\n?[ \t]*[<\[(](?:mailto:)?[ \t]*"
                          r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,})")
 NOT_AGENCY = {"Council"}        # "(Council)" in DC headers: the Council of the District of Columbia
@@ -26,9 +39,10 @@ def person_context(doc: Document) -> None:
         if m.type != "PERSON":
             continue
         text = pages.get(m.page, "")
-        if (found := AGENCY_AFTER.match(text, m.end)):
+        if (found := AGENCY_AFTER.match(text, m.end)) and _an_office(found.group("agency"), doc.doc_type):
             agency = found.group("agency")
-            m.attributes["agency"] = "Council of the District of Columbia" if agency in NOT_AGENCY else agency
+            m.attributes["agency"] = ("Council of the District of Columbia" if agency in NOT_AGENCY else
+                                      STATE_OFFICES.get(agency) or ruler_acronyms().get(agency, agency))
             start = found.start("agency")
             if (there := taken.get((m.page, start))) is not None:
                 if there.type in ("AGENCY", "ORG", "PERSON", "GPE"):
@@ -42,6 +56,14 @@ def person_context(doc: Document) -> None:
             m.attributes["email"] = found.group("email").lower()
     if added:
         doc.mentions = sorted(doc.mentions + added, key=lambda m: (m.page, m.start))
+
+
+def _an_office(bracket: str, doc_type: str | None) -> bool:
+    """Whether a bracket after a person's name names their office: a one-letter symbol only in a State
+    Department release, and never a given name ("Korman, Samuel I. (Shai)")."""
+    if len(bracket) == 1:
+        return doc_type == "foia_release" and bracket in STATE_OFFICES
+    return bracket.isupper() or "/" in bracket or not is_first_name(bracket)
 
 
 def title_before(text: str, start: int, end: int) -> tuple[int, str | None]:

@@ -97,10 +97,12 @@ STRONG_ORG = {"Inc", "Inc.", "LLC", "L.L.C.", "Ltd", "Ltd.", "Corp", "Corp.", "C
 
 
 # a public school (an AGENCY, as the city's schools are), named as American public schools are; not a private one
-PUBLIC_SCHOOL = re.compile(r"\b(?:Elementary|Middle|High|Junior[ ]High|Senior[ ]High)[ ]School$|\bEducation[ ]Campus$|"
+PUBLIC_SCHOOL = re.compile(r"\b(?:Elementary|Middle|High|Junior[ ]High|Senior[ ]High)[ ]School(?:[ ]Academy)?$|\bEducation[ ]Campus$|"
                            r"\bPublic[ ]Schools$")
 PRIVATE_SCHOOL = re.compile(r"\b(?:Catholic|Christian|Friends|Day|Preparatory|Prep|Episcopal|Jesuit|Lutheran|Hebrew|"
-                            r"Islamic|Academy|St\.|Saint|Private)\b")
+                            r"Islamic|(?<!School )Academy|St\.|Saint|Private)\b")   # not "Jefferson Middle School Academy"
+# a mission of the United States abroad, whatever body it is accredited to
+US_MISSION = re.compile(r"(?:U\.S\.|US|United[ ]States|American)[ ](?:Mission|Embass(?:y|ies)|Consulate|Delegation)\b")
 # the last word of a name that says the body is an association of its members, whatever words come before it
 ORG_HEADS = {"Coalition", "Alliance", "Institute", "Association", "Foundation", "Society", "Network", "Federation",
              "Movement", "Club", "Brotherhood", "Partners", "Associates"}
@@ -128,6 +130,8 @@ def body_type(name: str) -> str | None:
             return "ORG"
         if n in known["AGENCY"]:
             return "AGENCY"
+    if US_MISSION.match(bare):
+        return "AGENCY"                  # "U.S. Mission to the United Nations": the United States', not the UN's
     words = set(WORD.findall(name))
     if re.match(r"(?:the\s+|The\s+)?(?:" + "|".join(map(re.escape, sorted(known["INTERNATIONAL_PREFIXES"]))) + r")\s",
                 name) and words & (known["AGENCY_WORDS"] | known["ORG_WORDS"] | {"Assembly"}):

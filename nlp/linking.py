@@ -36,6 +36,14 @@ def pattern_sets(file_name: str) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in data.items() if not k.startswith("_")}
 
 
+@lru_cache(maxsize=1)
+def ruler_acronyms() -> dict[str, str]:
+    """{"USUN": "U.S. Mission to the United Nations"}: the agencies the entity ruler knows by one token."""
+    rows = (json.loads(line) for line in (PATTERNS / "entity_ruler.jsonl").read_text().splitlines() if line.strip())
+    return {r["pattern"][0]["ORTH"]: r["id"] for r in rows if r["label"] == "AGENCY" and isinstance(r["pattern"], list)
+            and len(r["pattern"]) == 1 and "ORTH" in r["pattern"][0] and r.get("id")}
+
+
 def not_entities() -> dict[str, frozenset[str]]:
     return pattern_sets("not_entities.json")
 
@@ -175,10 +183,19 @@ def government_acronyms(doc: Document) -> None:
             m.attributes["acronym"] = m.text.strip()
 
 
-# the State Department's shorthand in its releases: "calling thru Ops", "Ops has his contact info"
-# (not "photo ops" nor "covert ops": lower case only where a call goes through it)
+# the State Department's office symbols, by their offices' names ("S/CRS" beside "the Office of the Coordinator
+# for Reconstruction and Stabilization")
+OFFICE_SYMBOLS = {"S/CRS": "Office of the Coordinator for Reconstruction and Stabilization",
+                  "S/SRAP": "Office of the Special Representative for Afghanistan and Pakistan",
+                  "S/ES-O": "Operations Center", "S/ES": "Executive Secretariat", "S/P": "Policy Planning Staff",
+                  "S/CT": "Office of the Coordinator for Counterterrorism",
+                  "S/GAC": "Office of the U.S. Global AIDS Coordinator", "A/GIS": "Office of Global Information Services",
+                  "A/GIS/IPS": "Office of Information Programs and Services", "AID/A": "USAID Office of the Administrator"}
+# the State Department's shorthand in its releases: "calling thru Ops", "Ops has his contact info" (not "photo
+# ops" nor "covert ops": lower case only where a call goes through it), and its offices' symbols
 RELEASE_SHORTHAND = {r"Ops(?:[ ]Center)?": ("AGENCY", "Operations Center"),
-                     **{rf"(?<={word}[ ])ops": ("AGENCY", "Operations Center") for word in ("thru", "through", "via", "into", "with")}}
+                     **{rf"(?<={word}[ ])ops": ("AGENCY", "Operations Center") for word in ("thru", "through", "via", "into", "with")},
+                     **{re.escape(symbol): ("AGENCY", name) for symbol, name in OFFICE_SYMBOLS.items()}}
 
 
 def release_shorthand(doc: Document) -> None:
@@ -231,7 +248,7 @@ def local_government(doc: Document) -> None:
     for m in doc.mentions:      # "The City of Chicago has retained ...", "the State of Louisiana issued": the government
         if m.type == "GPE" and PLACE_BODY.fullmatch(m.text) and not LOCATIVE.search(
                 doc.page_text(m.page), max(0, m.start - 12), m.start):
-            m.type, m.canonical = "AGENCY", canonical_agency(m.text).replace(" Of ", " of ")
+            m.type, m.canonical = "AGENCY", canonical_agency(m.text)
     states = {f"Office of the {a.group('state')} Attorney General" for m in agencies
               if (a := STATE_ATTORNEY_GENERAL.fullmatch(m.canonical))}
     if len(states) == 1:
@@ -255,6 +272,21 @@ def department_units(doc: Document) -> None:
         if m.type == "ORG" and DEPARTMENT_UNIT.fullmatch(m.canonical) and not set(m.canonical.split()) & business:
             m.type = "AGENCY"
 
+
+def unit_sections(doc: Document) -> None:
+    """A police unit's administration section, which its records name as a unit of its own: "Organized Crime
+    Division - Administration", "BOC Administration", "Administration-OCD" (by the document's acronym for the
+    unit). Named "<unit> - Administration" (not "Drug Enforcement Administration": no unit of the document)."""
+    if not any(m.type == "AGENCY" and POLICE.search(m.canonical) for m in doc.mentions):
+        return
+    units = {m.text.strip(): m.canonical for m in doc.mentions
+             if m.type == "AGENCY" and re.search(r"\b(?:Division|Bureau)\b", m.canonical)}
+    names = {}
+    for text, unit in units.items():
+        names[re.escape(text) + r"[ ]?(?:[-–—,][ ]?|[ ])Administration(?![ ]+of\b)"] = ("AGENCY", f"{unit} - Administration")
+        if text.isupper() and len(text) <= 5:
+            names[rf"Administration[ ]?[-–—][ ]?(?i:{re.escape(text)})"] = ("AGENCY", f"{unit} - Administration")
+    _label_occurrences(doc, names, RETYPABLE)
 
 
 ACRONYM = r"[A-Z]{2,6}(?:/[A-Z]{2,6})?"          # "COPA/IPRA": two names of one body

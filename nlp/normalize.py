@@ -117,6 +117,8 @@ def canonical_agency(text: str) -> str:
     name = re.sub(r",?\s+(?:[A-Z]{2})$", "", name) if re.search(r"\b(?:Office|Department|Police|Jail|Center)\s*,?\s+[A-Z]{2}$", name) else name
     if len(name) > 6 and name.upper() == re.sub(r"\b(?:of|on|for|the|and)\b", lambda m: m.group().upper(), name):    # "BUREAU of ..."
         name = re.sub(r"(?<=\s)(?:Of|On|For|The|And)\b", lambda m: m.group().lower(), name.title()).replace("'S ", "'s ")
+    # a form's "Board Of Elections", "City Of Chicago": the small words of a name in lower case
+    name = re.sub(r"(?<=[a-z] )(?:Of|For|The)(?= [A-Z])", lambda m: m.group().lower(), name)
     for pattern, repl in AGENCY_FIXES:
         name = re.sub(pattern, repl, name)
     return name

@@ -4,8 +4,8 @@ Order: `regex_entities` (citations, exemptions, Bates numbers, addresses: things
 patterns cannot reach) -> `header_people` (the people of email From/To/Cc lines) ->
 `entity_ruler` (agencies, federal components, program models, statutes) -> `ner` ->
 `titled_people`, `signed_people`, `addressed_people` (nlp/people.py) -> `body_names`,
-`office_names` (nlp/bodies.py: the "Department of Law", "Committee on the Judiciary & Public
-Safety", units and offices the model misses). Spans set before the statistical NER are kept; it
+`office_names`, `defined_names` (nlp/bodies.py: the "Department of Law", "Committee on the Judiciary &
+Public Safety", units and offices the model misses, a body's name before the acronym defined for it). Spans set before the statistical NER are kept; it
 labels only what is left.
 """
 from __future__ import annotations
@@ -76,4 +76,5 @@ def load_pipeline() -> Language:
     nlp.add_pipe("addressed_people", after="signed_people")
     nlp.add_pipe("body_names", after="addressed_people")
     nlp.add_pipe("office_names", after="body_names")
+    nlp.add_pipe("defined_names", after="office_names")
     return nlp

@@ -319,7 +319,8 @@ def _words(name: str) -> set[str]:
 def plan_short_forms(rows: list[dict], merges: Merges) -> None:
     """"Ethics Board" beside "Board of Ethics and Government Accountability", "Department of Police"
     beside "Chicago Police Department": a name whose words are all in one other agency's name, named
-    in a document with it, is a short form of it when no other agency's name holds them too."""
+    in a document with it, is a short form of it when no other agency's name holds them too; never of a
+    section ("Organized Crime Division - Administration") when the unit's own name holds them."""
     agencies = [r for r in rows if r["type"] == "AGENCY" and len(_words(r["name"])) >= 2]
     for r in agencies:
         mine = _words(r["name"])
@@ -329,6 +330,7 @@ def plan_short_forms(rows: list[dict], merges: Merges) -> None:
         for o in agencies:
             if o is not r and mine <= _words(o["name"]) and merges.root(o["id"]) != merges.root(r["id"]) \
                     and (mine < _words(o["name"]) or o["mentions"] > r["mentions"]) \
+                    and not mine <= _words(o["name"].split(" - ")[0] if " - " in o["name"] else "") \
                     and not _rarer_run_on(o, r, merges):
                 holders[merges.root(o["id"])].append(o)
         keep = _dominant(holders, merges)
