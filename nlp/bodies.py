@@ -235,9 +235,11 @@ def defined_names(doc: Doc) -> Doc:
     spans = []
     for m in DEFINITION.finditer(doc.text):
         end = len(doc.text[:m.start()].rstrip())
-        if (start := defined_start(doc.text, end, m.group("acronym"))) is None \
-                or body_type(" ".join(doc.text[start:end].split())) != "AGENCY":
+        if (start := defined_start(doc.text, end, m.group("acronym"))) is None:
             continue
+        name = " ".join(doc.text[start:end].split())
+        if body_type(name) != "AGENCY" or name.split()[-1] in lists()["TITLE_WORDS"]:
+            continue                  # "Field Office Director (FOD)": an officer's title, not the office
         span = doc.char_span(start, end, label="AGENCY", alignment_mode="contract")
         if span is None or any(e.start < span.end and span.start < e.end and (e.start < span.start or e.end > span.end)
                                for e in ents):

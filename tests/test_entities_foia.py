@@ -607,8 +607,9 @@ def test_a_body_the_model_missed_before_the_acronym_it_defines():
     assert {m.text for m in fems} == {"Fire and Emergency Medical\nServices Department", "FEMS"}
     assert all(m.type == "AGENCY" for m in fems)
     assert "Jefferson Middle School Academy" in by_type(found, "AGENCY")        # a public school's academy
-    found = mentions("Bids are due under the Request for Proposal (RFP) by Friday.\n")
-    assert not by_type(found, "AGENCY")                   # an acronym of no body
+    found = mentions("Bids are due under the Request for Proposal (RFP) by Friday. The Field Office Director (FOD) "
+                     "signs; the FOD may delegate.\n")
+    assert not by_type(found, "AGENCY")                   # an acronym of no body, and an officer's title
 
 
 # CelleBriteFOIA15-3895.pdf, CCSO_FOIA1505_Money_Laundering_Redacted.pdf, CPD_FOIA16-0190redactions.pdf
