@@ -210,11 +210,12 @@ def defined_start(text: str, end: int, acronym: str) -> int | None:
     capitalised but for small words between, on a line or two (no blank line), whose initials spell
     the acronym in order; None if there is none."""
     words = []
-    for w in reversed(list(re.finditer(r"\S+", text[max(0, end - 200):end]))):
-        between = text[max(0, end - 200) + w.end():words[0][0] if words else end]
+    window = max(0, end - 200)
+    for w in reversed(list(re.finditer(r"\S+", text[window:end]))):
+        between = text[window + w.end():words[0][0] if words else end]
         if "\n\n" in between or not (DEFINED_WORD.fullmatch(w.group()) or w.group() in NAME_SMALL_WORDS):
             break
-        words.insert(0, (max(0, end - 200) + w.start(), w.group()))
+        words.insert(0, (window + w.start(), w.group()))
         if len(words) > 2 * len(acronym) + 2:
             break
     for i in range(len(words) - 1, -1, -1):

@@ -8,22 +8,12 @@ import re
 
 from corpus.records import Document, Mention
 from nlp.entity_types import is_first_name
-from nlp.linking import ruler_acronyms
+from nlp.linking import STATE_OFFICES, ruler_acronyms
 from nlp.normalize import clean
 
 # after the name: an optional (AGENCY) then an address in <...>, [mailto:...] or (...); a State Department
 # office symbol may have parts ("(NEA/IPA)", "(AID/A)") or be one letter ("Shannon, Thomas A (P);")
 AGENCY_AFTER = re.compile(r"[ \t]*\((?P<agency>[A-Z][A-Za-z&]{1,11}(?:/[A-Z][A-Za-z0-9]{0,5})*|[A-Z](?=\)[ \t]*(?:[;<\n]|$)))\)")
-# the one-letter symbols of the State Department's principal offices, as its releases print them in headers
-STATE_OFFICES = {"S": "Office of the Secretary of State", "D": "Office of the Deputy Secretary of State",
-                 "P": "Office of the Under Secretary of State for Political Affairs",
-                 "E": "Office of the Under Secretary of State for Economic Affairs",
-                 "M": "Office of the Under Secretary of State for Management",
-                 "R": "Office of the Under Secretary of State for Public Diplomacy and Public Affairs",
-                 "T": "Office of the Under Secretary of State for Arms Control and International Security",
-                 "G": "Office of the Under Secretary of State for Democracy and Global Affairs",
-                 "F": "Office of the Director of U.S. Foreign Assistance", "H": "Bureau of Legislative Affairs",
-                 "L": "Office of the Legal Adviser", "C": "Office of the Counselor of the Department of State"}
 EMAIL_AFTER = re.compile(r"[ \t]*(?:\([^)\n]{0,30}\)[ \t]*)?['\"]?[ \t]*\n?[ \t]*[<\[(](?:mailto:)?[ \t]*"
                          r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,})")
 NOT_AGENCY = {"Council"}        # "(Council)" in DC headers: the Council of the District of Columbia

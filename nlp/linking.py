@@ -183,6 +183,16 @@ def government_acronyms(doc: Document) -> None:
             m.attributes["acronym"] = m.text.strip()
 
 
+# the one-letter symbols of the State Department's principal offices, as its releases print them in headers
+STATE_OFFICES = {"S": "Office of the Secretary of State", "D": "Office of the Deputy Secretary of State",
+                 "P": "Office of the Under Secretary of State for Political Affairs",
+                 "E": "Office of the Under Secretary of State for Economic Affairs",
+                 "M": "Office of the Under Secretary of State for Management",
+                 "R": "Office of the Under Secretary of State for Public Diplomacy and Public Affairs",
+                 "T": "Office of the Under Secretary of State for Arms Control and International Security",
+                 "G": "Office of the Under Secretary of State for Democracy and Global Affairs",
+                 "F": "Office of the Director of U.S. Foreign Assistance", "H": "Bureau of Legislative Affairs",
+                 "L": "Office of the Legal Adviser", "C": "Office of the Counselor of the Department of State"}
 # the State Department's office symbols, by their offices' names ("S/CRS" beside "the Office of the Coordinator
 # for Reconstruction and Stabilization")
 OFFICE_SYMBOLS = {"S/CRS": "Office of the Coordinator for Reconstruction and Stabilization",
@@ -262,10 +272,14 @@ POLICE = re.compile(r"\b(?:Police|Sheriff|Organized Crime|Detectives?|Patrol)\b"
 DEPARTMENT_UNIT = re.compile(r"(?:[A-Z][a-z]+ ){1,3}(?:Group|Section|Unit)")
 
 
+def _police_document(doc: Document) -> bool:
+    return any(m.type == "AGENCY" and POLICE.search(m.canonical) for m in doc.mentions)
+
+
 def department_units(doc: Document) -> None:
     """"Administrative Support Group", "Technical Services Group": in a police or sheriff's document, a group,
     section or unit named in capitals without a company's suffix is one of the department's units."""
-    if not any(m.type == "AGENCY" and POLICE.search(m.canonical) for m in doc.mentions):
+    if not _police_document(doc):
         return
     business = pattern_sets("entity_types.json")["BUSINESS_WORDS"]
     for m in doc.mentions:
@@ -277,7 +291,7 @@ def unit_sections(doc: Document) -> None:
     """A police unit's administration section, which its records name as a unit of its own: "Organized Crime
     Division - Administration", "BOC Administration", "Administration-OCD" (by the document's acronym for the
     unit). Named "<unit> - Administration" (not "Drug Enforcement Administration": no unit of the document)."""
-    if not any(m.type == "AGENCY" and POLICE.search(m.canonical) for m in doc.mentions):
+    if not _police_document(doc):
         return
     units = {m.text.strip(): m.canonical for m in doc.mentions
              if m.type == "AGENCY" and re.search(r"\b(?:Division|Bureau)\b", m.canonical)}
